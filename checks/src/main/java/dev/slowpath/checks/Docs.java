@@ -1,0 +1,8 @@
+package dev.slowpath.checks;
+
+/** Where each check's page lives; {@code @BugPattern(link = ...)} needs a compile-time constant. */
+final class Docs {
+  static final String BUGPATTERN = "https://github.com/slowpath-dev/slowpath/blob/main/docs/bugpattern/";
+
+  private Docs() {}
+}

@@ -1,0 +1,230 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Matchers.instanceMethod;
+import static com.google.errorprone.matchers.Matchers.staticMethod;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.FindIdentifiers;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * Flags a whole stack trace taken to read one frame of it, usually "who called me":
+ * {@code Thread.currentThread().getStackTrace()[k]} or {@code new Throwable().getStackTrace()[k]}.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "getStackTrace() walks and symbolizes every frame of the stack to read one of them;"
+            + " StackWalker stops at the frame you need",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = Docs.BUGPATTERN + "StackTraceForCaller.md")
+public final class StackTraceForCaller extends BugChecker implements MethodInvocationTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final Matcher<ExpressionTree> CURRENT_THREAD =
+      staticMethod().onClass("java.lang.Thread").named("currentThread");
+  private static final Matcher<ExpressionTree> THREAD_TRACE =
+      instanceMethod().onExactClass("java.lang.Thread").named("getStackTrace");
+  private static final Matcher<ExpressionTree> THROWABLE_TRACE =
+      instanceMethod().onDescendantOf("java.lang.Throwable").named("getStackTrace");
+
+  /** JDK throwables whose constructors the JVM leaves out of the trace they fill in. */
+  private static final Set<String> FRESH_THROWABLES =
+      Set.of("java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException");
+
+  /** The {@code StackTraceElement} getters that {@code StackWalker.StackFrame} has too. */
+  private static final Set<String> SHARED_GETTERS =
+      Set.of("getClassName", "getMethodName", "getLineNumber", "getFileName");
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!MethodNames.isNoArgCallNamed(tree, "getStackTrace")) {
+      return Description.NO_MATCH;
+    }
+    Optional<Integer> ownFrame = indexOfCurrentMethod(tree, state);
+    if (ownFrame.isEmpty() || NonProductionCode.contains(state) || isInCatchBlock(state)) {
+      return Description.NO_MATCH;
+    }
+    TreePath parent = state.getPath().getParentPath();
+    if (parent.getLeaf() instanceof ArrayAccessTree
+        && ((ArrayAccessTree) parent.getLeaf()).getExpression() == tree) {
+      return matchIndexedFrame(parent, ownFrame.get(), state);
+    }
+    if (parent.getLeaf() instanceof VariableTree && isReadFrameByFrame(parent, state)) {
+      return buildDescription(tree)
+          .setMessage(
+              message()
+                  + ". To find a caller, walk only as far as needed: StackWalker.getInstance()"
+                  + ".walk(frames -> frames.skip(n).findFirst())")
+          .build();
+    }
+    return Description.NO_MATCH;
+  }
+
+  /**
+   * The index of the current method's frame in the trace: {@code Thread.getStackTrace} puts its
+   * own frame first (it fills a new {@code Exception} inside itself), a fresh throwable starts at
+   * the method that created it (the JVM skips the constructors' frames).
+   */
+  private static Optional<Integer> indexOfCurrentMethod(MethodInvocationTree tree, VisitorState state) {
+    if (!(tree.getMethodSelect() instanceof MemberSelectTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree receiver =
+        ASTHelpers.stripParentheses(((MemberSelectTree) tree.getMethodSelect()).getExpression());
+    if (receiver instanceof MethodInvocationTree
+        && CURRENT_THREAD.matches(receiver, state)
+        && THREAD_TRACE.matches(tree, state)) {
+      return Optional.of(1);
+    }
+    if (receiver instanceof NewClassTree
+        && ((NewClassTree) receiver).getClassBody() == null
+        && THROWABLE_TRACE.matches(tree, state)) {
+      Symbol type = ASTHelpers.getSymbol(((NewClassTree) receiver).getIdentifier());
+      if (type != null && FRESH_THROWABLES.contains(type.getQualifiedName().toString())) {
+        return Optional.of(0);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Description matchIndexedFrame(TreePath access, int ownFrame, VisitorState state) {
+    ArrayAccessTree frame = (ArrayAccessTree) access.getLeaf();
+    Integer index = ASTHelpers.constValue(frame.getIndex(), Integer.class);
+    Optional<MethodInvocationTree> getter = sharedGetterCall(access);
+    if (index == null || index < ownFrame || getter.isEmpty() || !JavaTarget.atLeast(state, 10)) {
+      return buildDescription(frame)
+          .setMessage(
+              message()
+                  + ". Walk only as far as needed: StackWalker.getInstance()"
+                  + ".walk(frames -> frames.skip(n).findFirst())")
+          .build();
+    }
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    String walker = SuggestedFixes.qualifyType(state, fix, "java.lang.StackWalker");
+    String frames = unusedName("frames", state);
+    int skip = index - ownFrame;
+    String stream = skip == 0 ? frames : frames + ".skip(" + skip + ")";
+    String getterName = ((MemberSelectTree) getter.get().getMethodSelect()).getIdentifier().toString();
+    // SHOW_REFLECT_FRAMES: a Throwable's trace keeps Method.invoke and its helpers; so must we.
+    String replacement =
+        String.format(
+            "%1$s.getInstance(%1$s.Option.SHOW_REFLECT_FRAMES).walk(%2$s -> %3$s.findFirst())"
+                + ".orElseThrow().%4$s()",
+            walker, frames, stream, getterName);
+    return describeMatch(getter.get(), fix.replace(getter.get(), replacement).build());
+  }
+
+  /** {@code trace[k].getMethodName()} and its three siblings: the call, if that is the shape. */
+  private static Optional<MethodInvocationTree> sharedGetterCall(TreePath access) {
+    TreePath select = access.getParentPath();
+    if (!(select.getLeaf() instanceof MemberSelectTree)
+        || !SHARED_GETTERS.contains(((MemberSelectTree) select.getLeaf()).getIdentifier().toString())) {
+      return Optional.empty();
+    }
+    Tree call = select.getParentPath().getLeaf();
+    if (call instanceof MethodInvocationTree
+        && ((MethodInvocationTree) call).getMethodSelect() == select.getLeaf()
+        && ((MethodInvocationTree) call).getArguments().isEmpty()) {
+      return Optional.of((MethodInvocationTree) call);
+    }
+    return Optional.empty();
+  }
+
+  /** A local array that the method then indexes or loops over: a hand-written caller search. */
+  private static boolean isReadFrameByFrame(TreePath declaration, VisitorState state) {
+    Symbol array = ASTHelpers.getSymbol(declaration.getLeaf());
+    if (array == null || array.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    Tree scope = null;
+    for (Tree enclosing : declaration) {
+      if (enclosing instanceof MethodTree || enclosing instanceof LambdaExpressionTree) {
+        scope = enclosing;
+        break;
+      }
+      if (enclosing instanceof ClassTree) {
+        return false;
+      }
+    }
+    if (scope == null) {
+      return false;
+    }
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitArrayAccess(ArrayAccessTree node, Void unused) {
+            return array.equals(ASTHelpers.getSymbol(node.getExpression()))
+                || Boolean.TRUE.equals(super.visitArrayAccess(node, null));
+          }
+
+          @Override
+          public Boolean visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
+            return array.equals(ASTHelpers.getSymbol(node.getExpression()))
+                || Boolean.TRUE.equals(super.visitEnhancedForLoop(node, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean left, Boolean right) {
+            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+          }
+        }.scan(scope, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /** A trace taken while handling an exception runs once per failure: the seed's "When NOT". */
+  private static boolean isInCatchBlock(VisitorState state) {
+    for (Tree enclosing : state.getPath()) {
+      if (enclosing instanceof CatchTree) {
+        return true;
+      }
+      if (enclosing instanceof MethodTree
+          || enclosing instanceof ClassTree
+          || enclosing instanceof LambdaExpressionTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static String unusedName(String preferred, VisitorState state) {
+    Set<String> taken = new java.util.HashSet<>();
+    for (Symbol symbol : FindIdentifiers.findAllIdents(state)) {
+      taken.add(symbol.getSimpleName().toString());
+    }
+    String name = preferred;
+    for (int i = 2; taken.contains(name); i++) {
+      name = preferred + i;
+    }
+    return name;
+  }
+}
