@@ -6,6 +6,8 @@ import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 final class ExplicitGcTest {
   private final CompilationTestHelper compilationHelper =
       CompilationTestHelper.newInstance(ExplicitGc.class, getClass());
@@ -316,5 +318,70 @@ final class ExplicitGcTest {
             "  void report() {}",
             "}")
         .doTest(TEXT_MATCH);
+  }
+
+  @Test
+  void replacementLeavesNoBlankLineDebris() {
+    String patched =
+        PatchMode.patchConverged(
+            "ExplicitGc",
+            "Handler.java",
+            String.join(
+                "\n",
+                "class Handler {",
+                "  void around(int n) {",
+                "    work(n);",
+                "",
+                "    System.gc(); // \"keep memory low\"",
+                "",
+                "    work(n);",
+                "  }",
+                "",
+                "  void last(int n) {",
+                "    work(n);",
+                "",
+                "    Runtime.getRuntime().gc();",
+                "  }",
+                "",
+                "  void first(int n) {",
+                "    System.gc();",
+                "",
+                "    work(n);",
+                "  }",
+                "",
+                "  void firstBeforeAnotherGc(int n) {",
+                "    System.gc();",
+                "",
+                "    System.gc();",
+                "  }",
+                "",
+                "  void work(int n) {}",
+                "}",
+                ""));
+    assertEquals(
+        String.join(
+            "\n",
+            "class Handler {",
+            "  void around(int n) {",
+            "    work(n);",
+            "",
+            "    work(n);",
+            "  }",
+            "",
+            "  void last(int n) {",
+            "    work(n);",
+            "  }",
+            "",
+            "  void first(int n) {",
+            "    work(n);",
+            "  }",
+            "",
+            "  void firstBeforeAnotherGc(int n) {",
+            "  }",
+            "",
+            "  void work(int n) {}",
+            "}",
+            ""),
+        patched);
   }
 }
