@@ -1,0 +1,332 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.stream.Collectors.toList;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+final class StackTraceForCallerTest {
+  private final CompilationTestHelper compilationHelper =
+      CompilationTestHelper.newInstance(StackTraceForCaller.class, getClass());
+  private final BugCheckerRefactoringTestHelper refactoringHelper =
+      BugCheckerRefactoringTestHelper.newInstance(StackTraceForCaller.class, getClass());
+
+  @Test
+  void identification() {
+    compilationHelper
+        .addSourceLines(
+            "AuditLog.java",
+            "import java.util.logging.Logger;",
+            "class AuditLog {",
+            "  String caller() {",
+            "    // BUG: Diagnostic contains: StackWalker",
+            "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+            "  }",
+            "  String creator() {",
+            "    // BUG: Diagnostic contains: StackWalker",
+            "    return new Throwable().getStackTrace()[1].getClassName();",
+            "  }",
+            "  StackTraceElement whole() {",
+            "    // BUG: Diagnostic contains: frames.skip(n)",
+            "    return new Exception(\"where\").getStackTrace()[1];",
+            "  }",
+            "  String handWrittenSearch() {",
+            "    // BUG: Diagnostic contains: frames.skip(n)",
+            "    StackTraceElement[] trace = Thread.currentThread().getStackTrace();",
+            "    for (StackTraceElement frame : trace) {",
+            "      if (!frame.getClassName().equals(AuditLog.class.getName())) {",
+            "        return frame.getClassName();",
+            "      }",
+            "    }",
+            "    return null;",
+            "  }",
+            "  String indexedLocal() {",
+            "    // BUG: Diagnostic contains: frames.skip(n)",
+            "    StackTraceElement[] trace = new RuntimeException().getStackTrace();",
+            "    return trace[1].toString();",
+            "  }",
+            "  String frameZeroIsGetStackTraceItself() {",
+            "    // BUG: Diagnostic contains: frames.skip(n)",
+            "    return Thread.currentThread().getStackTrace()[0].getMethodName();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationSilentOnRealTracesAndDumps() {
+    compilationHelper
+        .addSourceLines(
+            "Diagnostics.java",
+            "import java.util.Arrays;",
+            "class Diagnostics {",
+            "  String onFailure(Runnable task) {",
+            "    try {",
+            "      task.run();",
+            "      return null;",
+            "    } catch (RuntimeException e) {",
+            "      // The seed's When NOT: a trace taken once, while handling a real failure.",
+            "      return Thread.currentThread().getStackTrace()[2].getMethodName()",
+            "          + e.getStackTrace()[0].getMethodName();",
+            "    }",
+            "  }",
+            "  String dump() {",
+            "    StackTraceElement[] trace = Thread.currentThread().getStackTrace();",
+            "    return Arrays.toString(trace);",
+            "  }",
+            "  String otherThread(Thread thread) {",
+            "    return thread.getStackTrace()[0].getMethodName();",
+            "  }",
+            "  String ownThrowable() {",
+            "    return new IllegalStateException().getStackTrace()[1].getMethodName();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationSilentInTestSourceSet() {
+    compilationHelper
+        .addSourceLines(
+            "src/test/java/com/acme/TraceFixture.java",
+            "package com.acme;",
+            "class TraceFixture {",
+            "  String testName() {",
+            "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationWithoutFixBeforeJava10() {
+    compilationHelper
+        .setArgs("-source", "8", "-target", "8")
+        .addSourceLines(
+            "Old.java",
+            "class Old {",
+            "  String caller() {",
+            "    // BUG: Diagnostic contains: frames.skip(n)",
+            "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void replacement() {
+    refactoringHelper
+        .addInputLines(
+            "AuditLog.java",
+            "class AuditLog {",
+            "  private static final int CALLER = 2;",
+            "",
+            "  String method() {",
+            "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+            "  }",
+            "",
+            "  String self() {",
+            "    return Thread.currentThread().getStackTrace()[1].getMethodName();",
+            "  }",
+            "",
+            "  String type() {",
+            "    return Thread.currentThread().getStackTrace()[CALLER].getClassName();",
+            "  }",
+            "",
+            "  int line() {",
+            "    return new Throwable().getStackTrace()[1].getLineNumber();",
+            "  }",
+            "",
+            "  String file() {",
+            "    return new Exception().getStackTrace()[0].getFileName();",
+            "  }",
+            "",
+            "  String shadowed(String frames) {",
+            "    return frames + new RuntimeException().getStackTrace()[3].getMethodName();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "AuditLog.java",
+            "class AuditLog {",
+            "  private static final int CALLER = 2;",
+            "",
+            "  String method() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.skip(1).findFirst())",
+            "        .orElseThrow()",
+            "        .getMethodName();",
+            "  }",
+            "",
+            "  String self() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.findFirst())",
+            "        .orElseThrow()",
+            "        .getMethodName();",
+            "  }",
+            "",
+            "  String type() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.skip(1).findFirst())",
+            "        .orElseThrow()",
+            "        .getClassName();",
+            "  }",
+            "",
+            "  int line() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.skip(1).findFirst())",
+            "        .orElseThrow()",
+            "        .getLineNumber();",
+            "  }",
+            "",
+            "  String file() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.findFirst())",
+            "        .orElseThrow()",
+            "        .getFileName();",
+            "  }",
+            "",
+            "  String shadowed(String frames) {",
+            "    return frames",
+            "        + StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "            .walk(frames2 -> frames2.skip(3).findFirst())",
+            "            .orElseThrow()",
+            "            .getMethodName();",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  /**
+   * The fix must find the same frame at run time: compile the original and the patched class,
+   * run both, compare what each reports through plain calls, nested calls, lambdas, a method
+   * reference and reflection.
+   */
+  @Test
+  void replacementFindsTheSameCallerAtRunTime() throws Exception {
+    String original = String.join("\n", CALLERS) + "\n";
+    String patched = PatchMode.patchConverged("StackTraceForCaller", "probe/Callers.java", original);
+    assertFalse(patched.contains("getStackTrace"), patched);
+    assertTrue(patched.contains("StackWalker"), patched);
+
+    List<String> before = run(original);
+    List<String> after = run(patched);
+
+    // javac numbers lambda bodies per class, and the fix adds lambdas: lambda$report$0 may
+    // become lambda$report$6. The frame is the same one; only the synthetic suffix moves.
+    assertEquals(withoutLambdaNumbers(before), withoutLambdaNumbers(after));
+    assertEquals("report", before.get(0));
+    assertEquals("lambda$report$0", before.get(2));
+    assertEquals("helper", before.get(4));
+    assertEquals("probe.Callers", before.get(10));
+  }
+
+  private static final String[] CALLERS = {
+    "package probe;",
+    "",
+    "import java.util.ArrayList;",
+    "import java.util.List;",
+    "import java.util.function.Supplier;",
+    "",
+    "public class Callers {",
+    "  static String whoCalledMe() {",
+    "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+    "  }",
+    "",
+    "  static String whoCalledMeToo() {",
+    "    return new Throwable().getStackTrace()[1].getMethodName();",
+    "  }",
+    "",
+    "  static String classTwoUp() {",
+    "    return new Exception().getStackTrace()[2].getClassName();",
+    "  }",
+    "",
+    "  static int lineOfCaller() {",
+    "    return Thread.currentThread().getStackTrace()[2].getLineNumber();",
+    "  }",
+    "",
+    "  static String ownFile() {",
+    "    return new RuntimeException().getStackTrace()[0].getFileName();",
+    "  }",
+    "",
+    "  static String self() {",
+    "    return Thread.currentThread().getStackTrace()[1].getMethodName();",
+    "  }",
+    "",
+    "  static String nested() {",
+    "    return helper();",
+    "  }",
+    "",
+    "  static String helper() {",
+    "    return whoCalledMeToo();",
+    "  }",
+    "",
+    "  public static List<String> report() throws Exception {",
+    "    List<String> out = new ArrayList<>();",
+    "    out.add(whoCalledMe());",
+    "    out.add(whoCalledMeToo());",
+    "    Supplier<String> viaLambda = () -> whoCalledMe();",
+    "    out.add(viaLambda.get());",
+    "    Supplier<String> viaReference = Callers::whoCalledMe;",
+    "    out.add(viaReference.get());",
+    "    out.add(nested());",
+    "    out.add(String.valueOf(lineOfCaller()));",
+    "    out.add(ownFile());",
+    "    out.add(self());",
+    "    out.add((String) Callers.class.getDeclaredMethod(\"whoCalledMe\").invoke(null));",
+    "    out.add(classTwoUp());",
+    "    Runnable inLambda = () -> out.add(classTwoUp());",
+    "    inLambda.run();",
+    "    Thread other = new Thread(() -> out.add(whoCalledMeToo()));",
+    "    other.start();",
+    "    other.join();",
+    "    return out;",
+    "  }",
+    "}",
+  };
+
+  private static List<String> withoutLambdaNumbers(List<String> callers) {
+    return callers.stream().map(c -> c.replaceAll("^(lambda\\$.*\\$)\\d+$", "$1N")).collect(toList());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> run(String source) throws Exception {
+    Path dir = Files.createTempDirectory("slowpath-callers");
+    Path file = dir.resolve("probe/Callers.java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, source, UTF_8);
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    StringWriter output = new StringWriter();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
+      boolean ok =
+          javac
+              .getTask(
+                  output,
+                  files,
+                  null,
+                  List.of("-g", "-d", classes.toString()),
+                  null,
+                  files.getJavaFileObjects(file))
+              .call();
+      assertTrue(ok, output::toString);
+    }
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+      return (List<String>) loader.loadClass("probe.Callers").getMethod("report").invoke(null);
+    }
+  }
+}
