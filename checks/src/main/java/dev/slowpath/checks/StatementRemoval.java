@@ -207,9 +207,9 @@ final class StatementRemoval {
       // Shares its line with other code: take the statement and the spaces after it.
       return SuggestedFix.replace(start, lines.skipSpaces(end), "");
     }
-    int from = lineStart;
     int to = lines.nextLineStart(afterCode);
-    int previous = lines.previousLineStart(lineStart);
+    int from = lines.startOfOwnComment(lineStart, to);
+    int previous = lines.previousLineStart(from);
     if (previous >= 0 && lines.isBlankLine(previous)
         && (lines.isBlankLine(to) || lines.firstCharOfLine(to) == '}')) {
       from = previous;
@@ -276,6 +276,28 @@ final class StatementRemoval {
 
     int previousLineStart(int lineStart) {
       return lineStart == 0 ? -1 : startOfLine(lineStart - 1);
+    }
+
+    /**
+     * Where the statement's paragraph starts: the {@code //} lines right above it when they open a
+     * paragraph (after a blank line or a {@code {}) that holds only this statement, since such a
+     * comment explains the statement and would be left orphaned; otherwise its own line.
+     */
+    int startOfOwnComment(int lineStart, int next) {
+      int first = lineStart;
+      int previous = previousLineStart(first);
+      while (previous >= 0 && isCommentLine(previous)) {
+        first = previous;
+        previous = previousLineStart(first);
+      }
+      boolean opensParagraph = previous < 0 || isBlankLine(previous) || lastCharOfLine(previous) == '{';
+      boolean closesParagraph = next >= text.length() || isBlankLine(next) || firstCharOfLine(next) == '}';
+      return first != lineStart && opensParagraph && closesParagraph ? first : lineStart;
+    }
+
+    private boolean isCommentLine(int lineStart) {
+      int i = skipSpaces(lineStart);
+      return i + 1 < text.length() && text.charAt(i) == '/' && text.charAt(i + 1) == '/';
     }
 
     int skipSpaces(int position) {

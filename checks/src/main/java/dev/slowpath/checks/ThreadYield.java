@@ -1,7 +1,7 @@
 package dev.slowpath.checks;
 
 import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
-import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.BugPattern.SeverityLevel.SUGGESTION;
 import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
@@ -35,7 +35,7 @@ import com.sun.source.util.TreePath;
     summary =
         "Thread.yield() enters the OS scheduler for nothing; the OS already preempts threads."
             + " In a spin-wait use Thread.onSpinWait()",
-    severity = WARNING,
+    severity = SUGGESTION,
     linkType = CUSTOM,
     link = Docs.BUGPATTERN + "ThreadYield.md")
 public final class ThreadYield extends BugChecker

@@ -3,15 +3,10 @@ package dev.slowpath.checks;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 
 /**
  * Runs Error Prone's patch mode the way users do ({@code -XepPatchLocation:IN_PLACE}) over one
@@ -23,19 +18,11 @@ final class PatchMode {
 
   /** The file's text after one patch run with {@code checks}; fails if it does not compile. */
   static String patch(String checks, String fileName, String source) {
-    try {
-      Path dir = Files.createTempDirectory("slowpath-patch");
-      Path file = dir.resolve(fileName);
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, source, UTF_8);
-      compile(dir, file, List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"));
-      String patched = Files.readString(file, UTF_8);
-      // The patched file must compile as it stands.
-      compile(dir, file, List.of());
-      return patched;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path file = Javac.write(fileName, source);
+    compileOrFail(file, List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"));
+    String patched = read(file);
+    compileOrFail(file, List.of());
+    return patched;
   }
 
   /** Patches twice: the second run must change nothing. */
@@ -48,32 +35,18 @@ final class PatchMode {
     return once;
   }
 
-  private static void compile(Path dir, Path file, List<String> errorProneFlags) throws IOException {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    StringWriter output = new StringWriter();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
-      List<String> options = new ArrayList<>();
-      options.addAll(
-          List.of(
-              "-d", Files.createDirectories(dir.resolve("classes")).toString(),
-              "-classpath", System.getProperty("java.class.path"),
-              "-XDcompilePolicy=simple",
-              "--should-stop=ifError=FLOW",
-              // Error Prone finds plugin checks with a ServiceLoader over the processor path.
-              "-processorpath", System.getProperty("java.class.path")));
-      options.add(String.join(" ", prepend("-Xplugin:ErrorProne", errorProneFlags)));
-      boolean ok =
-          javac.getTask(output, files, null, options, null, files.getJavaFileObjects(file)).call();
-      if (!ok) {
-        throw new AssertionError("compilation failed:\n" + output + "\n" + Files.readString(file, UTF_8));
-      }
+  private static void compileOrFail(Path file, List<String> errorProneFlags) {
+    Javac.Result result = Javac.compile(List.of(file), errorProneFlags);
+    if (!result.success()) {
+      throw new AssertionError("compilation failed:\n" + result.output() + "\n" + read(file));
     }
   }
 
-  private static List<String> prepend(String first, List<String> rest) {
-    List<String> all = new ArrayList<>();
-    all.add(first);
-    all.addAll(rest);
-    return all;
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

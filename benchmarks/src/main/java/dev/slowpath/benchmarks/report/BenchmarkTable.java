@@ -1,0 +1,102 @@
+package dev.slowpath.benchmarks.report;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Renders {@code docs/benchmarks.md} from {@code benchmarks/results/*.json}. Usage: {@code
+ * BenchmarkTable <results-dir> <out.md>}; without {@code <out.md>} it prints the page.
+ */
+public final class BenchmarkTable {
+  private BenchmarkTable() {}
+
+  public static void main(String[] args) throws IOException {
+    String page = render(Results.readAll(Path.of(args[0])));
+    if (args.length > 1) {
+      Files.writeString(Path.of(args[1]), page, StandardCharsets.UTF_8);
+    } else {
+      System.out.print(page);
+    }
+  }
+
+  public static String render(Map<String, Results> byJdk) {
+    StringBuilder page = new StringBuilder();
+    page.append("# Benchmarks\n\n")
+        .append("Generated from `benchmarks/results/*.json` by `benchmarks/run --table`; do not edit.\n")
+        .append("Each row is one JMH run of a check's `before` and `after` side by side. Times are\n")
+        .append("medians of the measured iterations with JMH's 99.9% error; R = before ÷ after time,\n")
+        .append("A = before ÷ after bytes allocated per operation (`-prof gc`). The severity column\n")
+        .append("applies DESIGN.md's policy to that row; a check ships at the weakest severity over\n")
+        .append("all JDKs (last table).\n\n");
+    for (Results results : byJdk.values()) {
+      page.append("## ").append(results.jdk()).append("\n\n");
+      JsonObject machine = results.machine();
+      if (machine != null) {
+        for (String key : List.of("cpu", "cores", "memory", "os", "jdk", "jmh", "date")) {
+          if (machine.has(key)) {
+            page.append("- ").append(key).append(": ").append(machine.get(key).getAsString()).append('\n');
+          }
+        }
+        page.append('\n');
+      }
+      page.append("| Check | before | after | R | bytes/op before | bytes/op after | A | severity |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
+      for (Comparison c : results.comparisons()) {
+        page.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %.2f ± %.2f | %s | %s | %s | %s |%n",
+                c.check(),
+                time(c.before()),
+                time(c.after()),
+                c.timeRatio(),
+                c.timeRatioError(),
+                bytes(c.before().bytesPerOp()),
+                bytes(c.after().bytesPerOp()),
+                ratio(c.allocationRatio()),
+                SeverityPolicy.verdict(c)));
+      }
+      page.append('\n');
+    }
+    page.append("## Severity over all JDKs\n\n| Check | severity |\n|---|---|\n");
+    TreeSet<String> checks = new TreeSet<>();
+    byJdk.values().forEach(r -> r.comparisons().forEach(c -> checks.add(c.check())));
+    for (String check : checks) {
+      List<Comparison> all = new ArrayList<>();
+      for (Results results : byJdk.values()) {
+        if (results.comparison(check) != null) {
+          all.add(results.comparison(check));
+        }
+      }
+      page.append("| ").append(check).append(" | ").append(SeverityPolicy.verdict(all)).append(" |\n");
+    }
+    return page.toString();
+  }
+
+  private static String time(Measurement m) {
+    return String.format(Locale.ROOT, "%s ± %s %s", number(m.median()), number(m.error()), m.unit());
+  }
+
+  private static String number(double value) {
+    if (Double.isNaN(value)) {
+      return "NaN";
+    }
+    return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String bytes(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f", value);
+  }
+
+  private static String ratio(double value) {
+    return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+  }
+}

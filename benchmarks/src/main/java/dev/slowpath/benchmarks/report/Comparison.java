@@ -1,0 +1,29 @@
+package dev.slowpath.benchmarks.report;
+
+/** A check's {@code before} and {@code after} measured side by side in one JMH run. */
+public record Comparison(String check, String jdk, Measurement before, Measurement after) {
+  /** R: median time per operation, before ÷ after. */
+  public double timeRatio() {
+    return before.median() / after.median();
+  }
+
+  /** The ratio's error, from both medians' errors (relative errors add in quadrature). */
+  public double timeRatioError() {
+    double relative =
+        Math.hypot(before.error() / before.median(), after.error() / after.median());
+    return timeRatio() * relative;
+  }
+
+  /** Whether the two error bars are apart, {@code before} above. */
+  public boolean errorBarsApart() {
+    return before.low() > after.high();
+  }
+
+  /**
+   * A: allocated bytes per operation, before ÷ after. An {@code after} that allocates nothing
+   * counts as one byte, so "allocation removed" reads as a large finite ratio.
+   */
+  public double allocationRatio() {
+    return Math.max(before.bytesPerOp(), 1) / Math.max(after.bytesPerOp(), 1);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.slowpath.benchmarks.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A recorded results file, {@code benchmarks/results/<jdk>.json}: the machine and JMH settings,
+ * and JMH's own JSON under {@code "jmh"}.
+ */
+public record Results(String jdk, JsonObject machine, List<Comparison> comparisons) {
+  private static final String BENCHMARK_PACKAGE = "dev.slowpath.benchmarks.";
+
+  /** All results files in {@code directory}, by JDK name. */
+  public static Map<String, Results> readAll(Path directory) throws IOException {
+    Map<String, Results> all = new TreeMap<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        Results results = read(file);
+        all.put(results.jdk(), results);
+      }
+    }
+    return all;
+  }
+
+  public static Results read(Path file) throws IOException {
+    JsonObject root =
+        JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+    String jdk = file.getFileName().toString().replaceFirst("\\.json$", "");
+    Map<String, Map<String, Measurement>> byCheck = new TreeMap<>();
+    for (JsonElement element : root.getAsJsonArray("jmh")) {
+      Measurement measurement = measurement(element.getAsJsonObject());
+      String name = measurement.benchmark().substring(BENCHMARK_PACKAGE.length());
+      String check = name.substring(0, name.indexOf("Benchmark."));
+      String side = name.substring(name.lastIndexOf('.') + 1);
+      byCheck.computeIfAbsent(check, k -> new HashMap<>()).put(side, measurement);
+    }
+    List<Comparison> comparisons = new ArrayList<>();
+    byCheck.forEach(
+        (check, sides) -> {
+          if (sides.containsKey("before") && sides.containsKey("after")) {
+            comparisons.add(new Comparison(check, jdk, sides.get("before"), sides.get("after")));
+          }
+        });
+    return new Results(jdk, root.getAsJsonObject("machine"), comparisons);
+  }
+
+  private static Measurement measurement(JsonObject result) {
+    JsonObject primary = result.getAsJsonObject("primaryMetric");
+    double median = primary.getAsJsonObject("scorePercentiles").get("50.0").getAsDouble();
+    JsonElement error = primary.get("scoreError");
+    // JMH writes "NaN" (a string) when it had too few iterations to compute an error.
+    double scoreError =
+        error.isJsonPrimitive() && error.getAsJsonPrimitive().isNumber() ? error.getAsDouble() : Double.NaN;
+    double bytes = Double.NaN;
+    JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
+    if (secondary != null) {
+      for (Map.Entry<String, JsonElement> metric : secondary.entrySet()) {
+        if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
+          bytes = metric.getValue().getAsJsonObject().get("score").getAsDouble();
+        }
+      }
+    }
+    return new Measurement(
+        result.get("benchmark").getAsString(),
+        primary.get("scoreUnit").getAsString(),
+        median,
+        scoreError,
+        bytes);
+  }
+
+  /** The comparison for {@code check}, if this JDK measured it. */
+  public Comparison comparison(String check) {
+    return comparisons.stream().filter(c -> c.check().equals(check)).findFirst().orElse(null);
+  }
+
+  static JsonArray jmh(JsonObject root) {
+    return root.getAsJsonArray("jmh");
+  }
+}

@@ -1,0 +1,28 @@
+package dev.slowpath.examples.orders;
+
+/** A price index over a long history, loaded in the background at start-up. */
+public final class PriceIndex {
+  private volatile boolean loaded;
+
+  public void markLoaded() {
+    loaded = true;
+  }
+
+  /** Waits until the loader thread has published the index. */
+  public void awaitLoaded() {
+    while (!loaded) {
+      Thread.yield();
+    }
+  }
+
+  public double score(double[] history) {
+    double score = 0;
+    for (int i = 0; i < history.length; i++) {
+      score += Math.sqrt(history[i]) * Math.log1p(history[i]);
+      if (i % 1000 == 0) {
+        Thread.yield(); // let the request threads run
+      }
+    }
+    return score;
+  }
+}

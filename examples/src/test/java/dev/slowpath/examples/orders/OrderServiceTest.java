@@ -1,0 +1,41 @@
+package dev.slowpath.examples.orders;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+final class OrderServiceTest {
+  private final AuditTrail audit = new AuditTrail();
+  private final PriceIndex prices = new PriceIndex();
+  private final OrderService service = new OrderService(audit, prices);
+
+  @Test
+  void placeBatchAddsAcceptedOrdersToRevenue() {
+    long total =
+        service.placeBatch(
+            List.of(new Order("tea", 2, 350), new Order("cup", 0, 900), new Order("pot", 1, 2500)));
+
+    assertEquals(3200, total);
+    assertEquals(3200, service.revenueCents());
+  }
+
+  @Test
+  void auditNamesTheOperationThatCalledIt() {
+    service.placeBatch(List.of(new Order("tea", 1, 350)));
+
+    assertEquals(List.of("placeBatch: 1 orders, 350 cents"), audit.entries());
+  }
+
+  @Test
+  void quoteWaitsForTheIndexToLoad() throws InterruptedException {
+    Thread loader = new Thread(prices::markLoaded);
+    loader.start();
+
+    double quote = service.quote(new double[] {0, 3, 8});
+    loader.join();
+
+    double expected = Math.sqrt(3) * Math.log1p(3) + Math.sqrt(8) * Math.log1p(8);
+    assertEquals(expected, quote, 1e-9);
+  }
+}
