@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.State;
 public class ExplicitGcBenchmark {
   private final byte[][] liveSet = liveSet(2048, 2048);
   private final byte[] request = new byte[4096];
-  private final dev.slowpath.benchmarks.explicitgc.before.RequestHandler before =
-      new dev.slowpath.benchmarks.explicitgc.before.RequestHandler();
-  private final dev.slowpath.benchmarks.explicitgc.after.RequestHandler after =
-      new dev.slowpath.benchmarks.explicitgc.after.RequestHandler();
+  private final dev.slowpath.workload.explicitgc.before.RequestHandler before =
+      new dev.slowpath.workload.explicitgc.before.RequestHandler();
+  private final dev.slowpath.workload.explicitgc.after.RequestHandler after =
+      new dev.slowpath.workload.explicitgc.after.RequestHandler();
 
   @Benchmark
   public byte[] before() {

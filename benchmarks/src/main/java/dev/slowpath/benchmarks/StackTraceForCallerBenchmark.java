@@ -22,10 +22,10 @@ public class StackTraceForCallerBenchmark {
   @Param({"60"})
   public int depth;
 
-  private final dev.slowpath.benchmarks.stacktraceforcaller.before.AuditLog before =
-      new dev.slowpath.benchmarks.stacktraceforcaller.before.AuditLog();
-  private final dev.slowpath.benchmarks.stacktraceforcaller.after.AuditLog after =
-      new dev.slowpath.benchmarks.stacktraceforcaller.after.AuditLog();
+  private final dev.slowpath.workload.stacktraceforcaller.before.AuditLog before =
+      new dev.slowpath.workload.stacktraceforcaller.before.AuditLog();
+  private final dev.slowpath.workload.stacktraceforcaller.after.AuditLog after =
+      new dev.slowpath.workload.stacktraceforcaller.after.AuditLog();
 
   @Benchmark
   public String before() {

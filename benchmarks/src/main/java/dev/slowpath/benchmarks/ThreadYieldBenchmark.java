@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ThreadYieldBenchmark {
   private final double[] values = ThreadLocalRandom.current().doubles(100_000, 0, 1000).toArray();
-  private final dev.slowpath.benchmarks.threadyield.before.Scorer before =
-      new dev.slowpath.benchmarks.threadyield.before.Scorer();
-  private final dev.slowpath.benchmarks.threadyield.after.Scorer after =
-      new dev.slowpath.benchmarks.threadyield.after.Scorer();
+  private final dev.slowpath.workload.threadyield.before.Scorer before =
+      new dev.slowpath.workload.threadyield.before.Scorer();
+  private final dev.slowpath.workload.threadyield.after.Scorer after =
+      new dev.slowpath.workload.threadyield.after.Scorer();
 
   @Benchmark
   public double before() {

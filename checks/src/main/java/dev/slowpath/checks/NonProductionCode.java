@@ -33,11 +33,20 @@ final class NonProductionCode {
 
   private static final String JMH_ANNOTATIONS = "org.openjdk.jmh.annotations.";
 
+  /**
+   * Package segments of test and benchmark support shipped as main code: guava-testlib's
+   * {@code com.google.common.testing}, JMH's own {@code org.openjdk.jmh.runner}.
+   */
+  private static final Set<String> SUPPORT_PACKAGE_SEGMENTS =
+      Set.of("test", "tests", "testing", "testlib", "testutil", "testutils", "testkit", "jmh", "benchmark", "benchmarks");
+
   private NonProductionCode() {}
 
   /** Whether the tree at {@code state}'s path is in test or benchmark code. */
   static boolean contains(VisitorState state) {
-    if (state.errorProneOptions().isTestOnlyTarget() || isInTestSourceSet(state)) {
+    if (state.errorProneOptions().isTestOnlyTarget()
+        || isInTestSourceSet(state)
+        || isInSupportPackage(state)) {
       return true;
     }
     for (Tree enclosing : state.getPath()) {
@@ -64,6 +73,19 @@ final class NonProductionCode {
     }
     String normalized = path.replace('\\', '/');
     return SOURCE_SETS.stream().anyMatch(normalized::contains);
+  }
+
+  private static boolean isInSupportPackage(VisitorState state) {
+    CompilationUnitTree unit = state.getPath().getCompilationUnit();
+    if (unit == null || unit.getPackageName() == null) {
+      return false;
+    }
+    for (String segment : unit.getPackageName().toString().split("\\.")) {
+      if (SUPPORT_PACKAGE_SEGMENTS.contains(segment)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isTestOrBenchmarkClass(ClassTree tree, VisitorState state) {

@@ -71,7 +71,11 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
       return Description.NO_MATCH;
     }
     Optional<Integer> ownFrame = indexOfCurrentMethod(tree, state);
-    if (ownFrame.isEmpty() || NonProductionCode.contains(state) || isInCatchBlock(state)) {
+    // Before Java 9 there is no StackWalker: nothing better to offer, so no finding.
+    if (ownFrame.isEmpty()
+        || !JavaTarget.atLeast(state, 9)
+        || NonProductionCode.contains(state)
+        || isInCatchBlock(state)) {
       return Description.NO_MATCH;
     }
     TreePath parent = state.getPath().getParentPath();
@@ -121,7 +125,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     ArrayAccessTree frame = (ArrayAccessTree) access.getLeaf();
     Integer index = ASTHelpers.constValue(frame.getIndex(), Integer.class);
     Optional<MethodInvocationTree> getter = sharedGetterCall(access);
-    if (index == null || index < ownFrame || getter.isEmpty() || !JavaTarget.atLeast(state, 10)) {
+    if (index == null || index < ownFrame || getter.isEmpty()) {
       return buildDescription(frame)
           .setMessage(
               message()
@@ -135,12 +139,14 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     int skip = index - ownFrame;
     String stream = skip == 0 ? frames : frames + ".skip(" + skip + ")";
     String getterName = ((MemberSelectTree) getter.get().getMethodSelect()).getIdentifier().toString();
+    // Optional.orElseThrow() is Java 10; get() says the same on Java 9.
+    String unwrap = JavaTarget.atLeast(state, 10) ? "orElseThrow" : "get";
     // SHOW_REFLECT_FRAMES: a Throwable's trace keeps Method.invoke and its helpers; so must we.
     String replacement =
         String.format(
             "%1$s.getInstance(%1$s.Option.SHOW_REFLECT_FRAMES).walk(%2$s -> %3$s.findFirst())"
-                + ".orElseThrow().%4$s()",
-            walker, frames, stream, getterName);
+                + ".%4$s().%5$s()",
+            walker, frames, stream, unwrap, getterName);
     return describeMatch(getter.get(), fix.replace(getter.get(), replacement).build());
   }
 

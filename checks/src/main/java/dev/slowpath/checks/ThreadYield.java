@@ -8,27 +8,36 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
-import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
 
 /**
- * Flags {@code Thread.yield()}: a {@code sched_yield} system call that the JVM's threads never
- * needed for fairness, since the OS scheduler preempts them anyway.
+ * Flags the two {@code Thread.yield()} shapes that only cost: the "be fair" yield in a loop that
+ * works through data, and the bare yield of a loop that polls a flag. Yields that are one tier of a
+ * deliberate back-off (a branch of a retry loop, a wait strategy's step) are left alone.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -38,21 +47,35 @@ import com.sun.source.util.TreePath;
     severity = SUGGESTION,
     linkType = CUSTOM,
     link = Docs.BUGPATTERN + "ThreadYield.md")
-public final class ThreadYield extends BugChecker
-    implements MethodInvocationTreeMatcher, MemberReferenceTreeMatcher {
+public final class ThreadYield extends BugChecker implements MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
   private static final Matcher<ExpressionTree> THREAD_YIELD =
       staticMethod().onClass("java.lang.Thread").named("yield");
 
+  private static final String ATOMICS = "java.util.concurrent.atomic.";
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "yield")
         || !THREAD_YIELD.matches(tree, state)
+        || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)
         || NonProductionCode.contains(state)) {
       return Description.NO_MATCH;
     }
-    if (isSpinWaitPass(state.getPath())) {
+    TreePath statement = state.getPath().getParentPath();
+    TreePath loop = enclosingLoop(statement);
+    if (loop == null) {
+      // A yield outside any loop is one step of a caller's wait strategy (Disruptor's
+      // YieldingWaitStrategy): whether it helps depends on that caller. No finding.
+      return Description.NO_MATCH;
+    }
+    if (worksThroughData(loop.getLeaf()) || isGuardedByModulo(statement, loop)) {
+      return StatementRemoval.removeEnclosingStatement(state)
+          .map(fix -> describeMatch(tree, fix))
+          .orElse(Description.NO_MATCH);
+    }
+    if (isFlagPoll(loop.getLeaf(), statement.getLeaf(), state)) {
       if (!JavaTarget.atLeast(state, 9)) {
         return buildDescription(tree)
             .setMessage(message() + " (Thread.onSpinWait() needs Java 9; this code targets older.)")
@@ -62,56 +85,170 @@ public final class ThreadYield extends BugChecker
       String thread = SuggestedFixes.qualifyType(state, fix, "java.lang.Thread");
       return describeMatch(tree, fix.replace(tree, thread + ".onSpinWait()").build());
     }
-    return StatementRemoval.removeEnclosingStatement(state)
-        .map(fix -> describeMatch(tree, fix))
-        .orElseGet(
-            () ->
-                buildDescription(tree)
-                    .setMessage(message() + " Remove the task that only yields.")
-                    .build());
+    // A yield in one branch of a retry loop, or in a loop whose condition does work (a CAS, an
+    // offer): a back-off tier chosen on purpose, as in ConcurrentHashMap.initTable.
+    return Description.NO_MATCH;
   }
 
-  @Override
-  public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
-    if (!MethodNames.isReferenceNamed(tree, "yield")
-        || !THREAD_YIELD.matches(tree, state)
-        || NonProductionCode.contains(state)) {
-      return Description.NO_MATCH;
+  private static TreePath enclosingLoop(TreePath statement) {
+    for (TreePath path = statement.getParentPath(); path != null; path = path.getParentPath()) {
+      Tree leaf = path.getLeaf();
+      if (leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree
+          || leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree) {
+        return path;
+      }
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return null;
+      }
     }
-    return describeMatch(tree);
+    return null;
   }
 
   /**
-   * Whether the yield runs on every pass of a waiting loop ({@code while}, {@code do}, {@code
-   * for (;;)}): the statement is the loop's body or stands unconditionally in it. A yield that runs
-   * now and then (inside an {@code if}), or once per item of a counting or for-each loop, is the
-   * "be fair" kind, which is simply deleted.
+   * A for-each loop, or a counting {@code for} whose condition bounds its own counter ({@code for
+   * (int i = 0; i < n; i++)}): one pass per piece of work. A {@code for} that only counts attempts
+   * while waiting ({@code for (int i = 0; waiters.get() > 0; i++)}) is a retry loop.
    */
-  private static boolean isSpinWaitPass(TreePath call) {
-    TreePath statement = call.getParentPath();
-    if (statement == null || !(statement.getLeaf() instanceof ExpressionStatementTree)) {
+  private static boolean worksThroughData(Tree loop) {
+    if (loop instanceof EnhancedForLoopTree) {
+      return true;
+    }
+    if (!(loop instanceof ForLoopTree)) {
       return false;
     }
-    Tree parent = statement.getParentPath().getLeaf();
-    if (parent instanceof BlockTree) {
-      TreePath owner = statement.getParentPath().getParentPath();
-      return owner != null && isLoopWithBody(owner.getLeaf(), parent);
+    ForLoopTree forLoop = (ForLoopTree) loop;
+    if (forLoop.getUpdate().isEmpty() || forLoop.getCondition() == null) {
+      return false;
     }
-    return isLoopWithBody(parent, statement.getLeaf());
+    java.util.Set<Symbol> counters = new java.util.HashSet<>();
+    for (StatementTree init : forLoop.getInitializer()) {
+      Symbol symbol = ASTHelpers.getSymbol(init);
+      if (symbol != null) {
+        counters.add(symbol);
+      }
+    }
+    Boolean bounded =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitIdentifier(com.sun.source.tree.IdentifierTree node, Void unused) {
+            return counters.contains(ASTHelpers.getSymbol(node));
+          }
+
+          @Override
+          public Boolean reduce(Boolean left, Boolean right) {
+            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+          }
+        }.scan(forLoop.getCondition(), null);
+    return Boolean.TRUE.equals(bounded);
   }
 
-  private static boolean isLoopWithBody(Tree loop, Tree body) {
-    StatementTree loopBody;
-    if (loop instanceof WhileLoopTree) {
-      loopBody = ((WhileLoopTree) loop).getStatement();
-    } else if (loop instanceof DoWhileLoopTree) {
-      loopBody = ((DoWhileLoopTree) loop).getStatement();
-    } else if (loop instanceof ForLoopTree && ((ForLoopTree) loop).getUpdate().isEmpty()) {
-      loopBody = ((ForLoopTree) loop).getStatement();
-    } else {
-      // A counting or for-each loop walks through work: its yield is the "be fair" kind.
-      return false;
+  /** The seed's "be fair" shape: {@code if (i % 1000 == 0) Thread.yield();}. */
+  private static boolean isGuardedByModulo(TreePath statement, TreePath loop) {
+    for (TreePath path = statement; path.getParentPath() != loop; path = path.getParentPath()) {
+      Tree parent = path.getParentPath().getLeaf();
+      if (parent instanceof IfTree
+          && ((IfTree) parent).getThenStatement() == path.getLeaf()
+          && containsModulo(((IfTree) parent).getCondition())) {
+        return true;
+      }
     }
-    return loopBody == body;
+    return false;
+  }
+
+  private static boolean containsModulo(ExpressionTree condition) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitBinary(BinaryTree node, Void unused) {
+            return node.getKind() == Tree.Kind.REMAINDER || Boolean.TRUE.equals(super.visitBinary(node, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean left, Boolean right) {
+            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+          }
+        }.scan(condition, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /**
+   * {@code while (!ready) Thread.yield();}: a waiting loop whose whole body is the yield and whose
+   * condition only reads state — fields, locals and atomic getters, no call that acts.
+   */
+  private static boolean isFlagPoll(Tree loop, Tree statement, VisitorState state) {
+    StatementTree body;
+    ExpressionTree condition;
+    if (loop instanceof WhileLoopTree) {
+      body = ((WhileLoopTree) loop).getStatement();
+      condition = ((WhileLoopTree) loop).getCondition();
+    } else if (loop instanceof DoWhileLoopTree) {
+      body = ((DoWhileLoopTree) loop).getStatement();
+      condition = ((DoWhileLoopTree) loop).getCondition();
+    } else {
+      body = ((ForLoopTree) loop).getStatement();
+      condition = ((ForLoopTree) loop).getCondition();
+    }
+    boolean onlyTheYield =
+        body == statement
+            || (body instanceof BlockTree
+                && ((BlockTree) body).getStatements().size() == 1
+                && ((BlockTree) body).getStatements().get(0) == statement);
+    return onlyTheYield && condition != null && onlyReads(condition, state);
+  }
+
+  private static boolean onlyReads(ExpressionTree condition, VisitorState state) {
+    Boolean acts =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree node, Void unused) {
+            return !isAtomicRead(node) || Boolean.TRUE.equals(super.visitMethodInvocation(node, null));
+          }
+
+          @Override
+          public Boolean visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitCompoundAssignment(com.sun.source.tree.CompoundAssignmentTree node, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitUnary(com.sun.source.tree.UnaryTree node, Void unused) {
+            switch (node.getKind()) {
+              case PREFIX_INCREMENT:
+              case PREFIX_DECREMENT:
+              case POSTFIX_INCREMENT:
+              case POSTFIX_DECREMENT:
+                return true;
+              default:
+                return super.visitUnary(node, null);
+            }
+          }
+
+          @Override
+          public Boolean reduce(Boolean left, Boolean right) {
+            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+          }
+        }.scan(condition, null);
+    return !Boolean.TRUE.equals(acts);
+  }
+
+  /** {@code flag.get()}, {@code count.getAcquire()}: a no-argument getter of an atomic. */
+  private static boolean isAtomicRead(MethodInvocationTree call) {
+    Symbol method = ASTHelpers.getSymbol(call);
+    return call.getArguments().isEmpty()
+        && call.getMethodSelect() instanceof MemberSelectTree
+        && method != null
+        && method.getSimpleName().toString().startsWith("get")
+        && method.owner.getQualifiedName().toString().startsWith(ATOMICS);
   }
 }

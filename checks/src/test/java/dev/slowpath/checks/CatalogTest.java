@@ -105,8 +105,9 @@ final class CatalogTest {
         "missing benchmark: benchmarks/src/main/java/dev/slowpath/benchmarks/" + name + "Benchmark.java");
     for (String side : List.of("before", "after")) {
       assertTrue(
-          Files.isDirectory(benchmarks.resolve(name.toLowerCase()).resolve(side)),
-          "missing benchmark workload: benchmarks/.../" + name.toLowerCase() + "/" + side + "/");
+          Files.isDirectory(BenchmarkParityTest.WORKLOADS.resolve(name.toLowerCase()).resolve(side)),
+          "missing benchmark workload: benchmarks/src/main/java/dev/slowpath/workload/"
+              + name.toLowerCase() + "/" + side + "/");
     }
   }
 

@@ -142,6 +142,43 @@ final class ExplicitGcTest {
         .doTest();
   }
 
+  /** Reduced from guava-testlib's GcFinalization and JMH's runner (docs/realworld.md). */
+  @Test
+  void identificationSilentInTestAndBenchmarkSupportPackages() {
+    compilationHelper
+        .addSourceLines(
+            "com/acme/testing/Finalization.java",
+            "package com.acme.testing;",
+            "import java.util.concurrent.CountDownLatch;",
+            "public final class Finalization {",
+            "  public static void awaitCleared(CountDownLatch cleared) throws InterruptedException {",
+            "    while (cleared.getCount() > 0) {",
+            "      System.gc();",
+            "      cleared.await(1, java.util.concurrent.TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "org/acme/jmh/runner/Iterations.java",
+            "package org.acme.jmh.runner;",
+            "final class Iterations {",
+            "  void settleHeapBeforeIteration() {",
+            "    System.runFinalization();",
+            "    System.gc();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "com/acme/testingtools/NotASupportPackage.java",
+            "package com.acme.testingtools;",
+            "final class NotASupportPackage {",
+            "  void handle() {",
+            "    // BUG: Diagnostic contains: ExplicitGc",
+            "    System.gc();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationSilentWhenRecoveringFromOutOfMemory() {
     compilationHelper

@@ -114,18 +114,41 @@ final class StackTraceForCallerTest {
   }
 
   @Test
-  void identificationWithoutFixBeforeJava10() {
+  void identificationSilentBeforeJava9() {
     compilationHelper
         .setArgs("-source", "8", "-target", "8")
         .addSourceLines(
             "Old.java",
             "class Old {",
             "  String caller() {",
-            "    // BUG: Diagnostic contains: frames.skip(n)",
             "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
             "  }",
             "}")
         .doTest();
+  }
+
+  @Test
+  void replacementOnJava9UsesGet() {
+    refactoringHelper
+        .setArgs("-source", "9", "-target", "9")
+        .addInputLines(
+            "Nine.java",
+            "class Nine {",
+            "  String caller() {",
+            "    return Thread.currentThread().getStackTrace()[2].getMethodName();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Nine.java",
+            "class Nine {",
+            "  String caller() {",
+            "    return StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)",
+            "        .walk(frames -> frames.skip(1).findFirst())",
+            "        .get()",
+            "        .getMethodName();",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
   }
 
   @Test

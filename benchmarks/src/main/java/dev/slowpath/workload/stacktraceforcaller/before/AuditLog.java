@@ -1,4 +1,4 @@
-package dev.slowpath.benchmarks.stacktraceforcaller.before;
+package dev.slowpath.workload.stacktraceforcaller.before;
 
 /** An audit log that records which method called it. */
 public final class AuditLog {

@@ -1,4 +1,4 @@
-package dev.slowpath.benchmarks.explicitgc.after;
+package dev.slowpath.workload.explicitgc.before;
 
 import java.util.zip.CRC32;
 
@@ -11,6 +11,7 @@ public final class RequestHandler {
     System.arraycopy(request, 0, response, 0, request.length);
     System.arraycopy(request, 0, response, request.length, request.length);
     checksum.update(response);
+    System.gc(); // keep memory bounded
     return response;
   }
 }

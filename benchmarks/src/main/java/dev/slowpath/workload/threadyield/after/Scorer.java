@@ -1,4 +1,4 @@
-package dev.slowpath.benchmarks.threadyield.before;
+package dev.slowpath.workload.threadyield.after;
 
 /** CPU-bound scoring that yields every thousand values "to be fair" to other threads. */
 public final class Scorer {
@@ -6,9 +6,6 @@ public final class Scorer {
     double sum = 0;
     for (int i = 0; i < values.length; i++) {
       sum += Math.sqrt(values[i]);
-      if (i % 1000 == 0) {
-        Thread.yield();
-      }
     }
     return sum;
   }

@@ -1,4 +1,4 @@
-package dev.slowpath.benchmarks.stacktraceforcaller.after;
+package dev.slowpath.workload.stacktraceforcaller.after;
 
 /** An audit log that records which method called it. */
 public final class AuditLog {

@@ -1,4 +1,4 @@
-package dev.slowpath.benchmarks.explicitgc.before;
+package dev.slowpath.workload.explicitgc.after;
 
 import java.util.zip.CRC32;
 
@@ -11,7 +11,6 @@ public final class RequestHandler {
     System.arraycopy(request, 0, response, 0, request.length);
     System.arraycopy(request, 0, response, request.length, request.length);
     checksum.update(response);
-    System.gc(); // keep memory bounded
     return response;
   }
 }

@@ -1,0 +1,503 @@
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs Slowpath over real libraries from Maven Central (see libraries.tsv and README.md here).
+ * A single-file program: {@code java Harness.java <repo> <checks-jar> [options]}; the {@code run}
+ * script beside it builds the checks jar and passes the options on.
+ *
+ * <p>For each library: take its sources jar and resolve its compile classpath with Maven; compile
+ * everything with javac + Error Prone's default checks + Slowpath and record Slowpath's findings;
+ * patch a copy with every Slowpath check; recompile the patched copy; patch it again (must change
+ * nothing); compare findings and changes with expected/. With {@code --overhead} it instead times
+ * compilations with and without Slowpath, interleaved.
+ */
+public class Harness {
+  private static final Pattern DIAGNOSTIC =
+      Pattern.compile("^(.+\\.java):(\\d+): (?:warning|error|Note|note): \\[(\\w+)\\] (.*)$");
+  private static final String CRASH = "An unhandled exception was thrown by the Error Prone";
+
+  record Library(String name, String coordinates, boolean quick, List<String> extras, List<String> excluded, String why) {}
+
+  record Compilation(boolean success, String output, double wallSeconds, double cpuSeconds) {}
+
+  private final Path repo;
+  private final Path checksJar;
+  private final Path work;
+  private final String errorProneVersion;
+  private final String checks;
+  private final List<String> javacVmFlags;
+  private String errorProneClasspath;
+
+  Harness(Path repo, Path checksJar, String errorProneVersion) throws IOException {
+    this.repo = repo;
+    this.checksJar = checksJar;
+    this.work = repo.resolve("benchmarks/target/realworld");
+    this.errorProneVersion = errorProneVersion;
+    Matcher property =
+        Pattern.compile("<slowpath.checks>([^<]*)</slowpath.checks>").matcher(Files.readString(repo.resolve("pom.xml")));
+    if (!property.find()) {
+      throw new IllegalStateException("pom.xml has no slowpath.checks property");
+    }
+    this.checks = property.group(1).trim();
+    this.javacVmFlags =
+        Files.readAllLines(repo.resolve(".mvn/jvm.config")).stream()
+            .map(String::trim)
+            .filter(l -> !l.isEmpty())
+            .map(l -> "-J" + l)
+            .collect(Collectors.toList());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of(args[0]).toAbsolutePath().normalize();
+    Path jar = Path.of(args[1]).toAbsolutePath();
+    Set<String> options = new TreeSet<>(Arrays.asList(args).subList(2, args.length));
+    String only = option(args, "--only=");
+    String version = option(args, "--errorprone=");
+    Harness harness = new Harness(repo, jar, version == null ? "2.42.0" : version);
+    List<Library> libraries = harness.libraries();
+    if (options.contains("--quick")) {
+      libraries = libraries.stream().filter(Library::quick).collect(Collectors.toList());
+    }
+    if (only != null) {
+      Set<String> names = Set.of(only.split(","));
+      libraries = libraries.stream().filter(l -> names.contains(l.name())).collect(Collectors.toList());
+    }
+    String overhead = option(args, "--overhead=");
+    if (overhead != null) {
+      harness.overhead(libraries, Integer.parseInt(overhead));
+      return;
+    }
+    boolean update = options.contains("--update");
+    List<String> failures = new ArrayList<>();
+    for (Library library : libraries) {
+      failures.addAll(harness.review(library, update));
+    }
+    System.out.println();
+    if (failures.isEmpty()) {
+      System.out.println("realworld: OK, " + libraries.size() + " libraries");
+    } else {
+      failures.forEach(f -> System.out.println("FAILED: " + f));
+      System.exit(1);
+    }
+  }
+
+  private static String option(String[] args, String prefix) {
+    return Arrays.stream(args).filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).findFirst().orElse(null);
+  }
+
+  List<Library> libraries() throws IOException {
+    List<Library> libraries = new ArrayList<>();
+    for (String line : Files.readAllLines(repo.resolve("benchmarks/realworld/libraries.tsv"))) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      libraries.add(
+          new Library(f[0], f[1], f[2].equals("quick"), list(f[3]), list(f[4]), f.length > 5 ? f[5] : ""));
+    }
+    return libraries;
+  }
+
+  private static List<String> list(String field) {
+    return field.equals("-") ? List.of() : Arrays.asList(field.split(","));
+  }
+
+  // ---------------------------------------------------------------- review one library
+
+  List<String> review(Library library, boolean update) throws IOException, InterruptedException {
+    System.out.println("== " + library.name() + " (" + library.coordinates() + ")");
+    List<String> failures = new ArrayList<>();
+    Path dir = work.resolve(library.name());
+    Path original = dir.resolve("original");
+    String classpath = prepare(library, dir, original);
+    List<String> sources = sources(original, library);
+
+    Compilation plain = javac(original, sources, classpath, slowpathProcessorPath(), List.of());
+    checkCompiled(library, "original", plain, failures);
+    List<String> findings = findings(plain.output(), original);
+    System.out.printf(Locale.ROOT, "   %d files, %d Slowpath findings, %.0f s%n", sources.size(), findings.size(), plain.wallSeconds());
+
+    Path patched = dir.resolve("patched");
+    copy(original, patched);
+    List<String> patch = List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE");
+    Compilation first = javac(patched, sources, classpath, slowpathProcessorPath(), patch);
+    checkCompiled(library, "first patch run", first, failures);
+    String changes = diff(dir, "original", "patched");
+
+    Compilation recompiled = javac(patched, sources, classpath, slowpathProcessorPath(), List.of());
+    checkCompiled(library, "patched sources", recompiled, failures);
+
+    Path again = dir.resolve("patched-again");
+    copy(patched, again);
+    Compilation second = javac(again, sources, classpath, slowpathProcessorPath(), patch);
+    checkCompiled(library, "second patch run", second, failures);
+    String secondChanges = diff(dir, "patched", "patched-again");
+    if (!secondChanges.isEmpty()) {
+      failures.add(library.name() + ": a second patch run changed the sources:\n" + secondChanges);
+    }
+
+    compareOrUpdate(library, "findings.txt", String.join("\n", findings) + (findings.isEmpty() ? "" : "\n"), update, failures);
+    compareOrUpdate(library, "changes.patch", changes, update, failures);
+    return failures;
+  }
+
+  private void checkCompiled(Library library, String what, Compilation compilation, List<String> failures) {
+    String output = compilation.output();
+    if (output.contains(CRASH)) {
+      String crash = output.substring(output.indexOf(CRASH));
+      String where = crash.lines().limit(12).collect(Collectors.joining("\n"));
+      failures.add(library.name() + ": " + what + ": a check threw:\n" + where);
+    }
+    if (output.toLowerCase(Locale.ROOT).contains("overlap")) {
+      failures.add(library.name() + ": " + what + ": overlapping replacements:\n" + tail(output));
+    }
+    if (!compilation.success()) {
+      failures.add(library.name() + ": " + what + " did not compile:\n" + tail(output));
+    }
+  }
+
+  private static String tail(String output) {
+    List<String> lines = output.lines().filter(l -> l.contains("error") || l.contains("Exception")).collect(Collectors.toList());
+    return String.join("\n", lines.subList(0, Math.min(lines.size(), 30)));
+  }
+
+  private List<String> findings(String output, Path root) {
+    Set<String> ours = Set.of(checks.split(","));
+    List<String> findings = new ArrayList<>();
+    String prefix = root.toString() + "/";
+    for (String line : output.lines().collect(Collectors.toList())) {
+      Matcher m = DIAGNOSTIC.matcher(line);
+      if (m.matches() && ours.contains(m.group(3))) {
+        String file = m.group(1).startsWith(prefix) ? m.group(1).substring(prefix.length()) : m.group(1);
+        findings.add(file + ":" + m.group(2) + ": [" + m.group(3) + "] " + m.group(4));
+      }
+    }
+    Collections.sort(findings);
+    return findings;
+  }
+
+  private void compareOrUpdate(Library library, String kind, String actual, boolean update, List<String> failures)
+      throws IOException {
+    Path expected = repo.resolve("benchmarks/realworld/expected/" + library.name() + "-" + kind);
+    if (update) {
+      Files.writeString(expected, actual, UTF_8);
+      return;
+    }
+    String committed = Files.exists(expected) ? Files.readString(expected, UTF_8) : "";
+    if (!committed.equals(actual)) {
+      Path got = work.resolve(library.name()).resolve("actual-" + kind);
+      Files.writeString(got, actual, UTF_8);
+      failures.add(
+          library.name() + ": " + kind + " differs from " + repo.relativize(expected) + " (got " + got
+              + "; run with --update to accept)");
+    }
+  }
+
+  // ---------------------------------------------------------------- compile-time overhead
+
+  void overhead(List<Library> libraries, int repetitions) throws IOException, InterruptedException {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", java.time.LocalDate.now().toString());
+    report.put("jdk", System.getProperty("java.runtime.version"));
+    report.put("errorprone", errorProneVersion);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("cpu", cpuModel());
+    report.put("method", "javac processes; each repetition compiles the library once with Error Prone's"
+        + " defaults and once with the defaults plus Slowpath, in random order; CPU = user + sys of"
+        + " the javac process; ratio = median over repetitions of (with ÷ without)");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Random random = new Random(42);
+    for (Library library : libraries) {
+      Path dir = work.resolve(library.name());
+      Path original = dir.resolve("original");
+      String classpath = prepare(library, dir, original);
+      List<String> sources = sources(original, library);
+      // One untimed compile of each to warm the file cache.
+      javac(original, sources, classpath, errorProneClasspath(), List.of());
+      javac(original, sources, classpath, slowpathProcessorPath(), List.of());
+      List<Double> wallWithout = new ArrayList<>(), wallWith = new ArrayList<>();
+      List<Double> cpuWithout = new ArrayList<>(), cpuWith = new ArrayList<>();
+      for (int i = 0; i < repetitions; i++) {
+        boolean slowpathFirst = random.nextBoolean();
+        for (int side = 0; side < 2; side++) {
+          boolean withSlowpath = (side == 0) == slowpathFirst;
+          Compilation c =
+              javac(original, sources, classpath, withSlowpath ? slowpathProcessorPath() : errorProneClasspath(), List.of());
+          if (!c.success()) {
+            throw new IllegalStateException(library.name() + " did not compile:\n" + tail(c.output()));
+          }
+          (withSlowpath ? wallWith : wallWithout).add(c.wallSeconds());
+          (withSlowpath ? cpuWith : cpuWithout).add(c.cpuSeconds());
+        }
+        System.out.printf(Locale.ROOT, "   %s rep %d: wall %.2f / %.2f s, cpu %.2f / %.2f s (without / with)%n",
+            library.name(), i + 1, last(wallWithout), last(wallWith), last(cpuWithout), last(cpuWith));
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("library", library.coordinates());
+      row.put("files", sources.size());
+      row.put("repetitions", repetitions);
+      row.put("wall", summary(wallWithout, wallWith));
+      row.put("cpu", summary(cpuWithout, cpuWith));
+      rows.add(row);
+    }
+    report.put("results", rows);
+    Path out = repo.resolve("benchmarks/results/realworld-overhead-jdk" + Runtime.version().feature() + ".json");
+    Files.writeString(out, Json.write(report) + "\n", UTF_8);
+    System.out.println("wrote " + repo.relativize(out));
+  }
+
+  private static double last(List<Double> values) {
+    return values.get(values.size() - 1);
+  }
+
+  private static Map<String, Object> summary(List<Double> without, List<Double> with) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < without.size(); i++) {
+      ratios.add(with.get(i) / without.get(i));
+    }
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("withoutSeconds", quartiles(without));
+    s.put("withSeconds", quartiles(with));
+    s.put("ratio", quartiles(ratios));
+    s.put("raw", Map.of("without", without, "with", with));
+    return s;
+  }
+
+  private static Map<String, Double> quartiles(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    Map<String, Double> q = new LinkedHashMap<>();
+    q.put("min", sorted.get(0));
+    q.put("q1", percentile(sorted, 0.25));
+    q.put("median", percentile(sorted, 0.5));
+    q.put("q3", percentile(sorted, 0.75));
+    q.put("max", sorted.get(sorted.size() - 1));
+    return q;
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    double index = p * (sorted.size() - 1);
+    int low = (int) Math.floor(index);
+    int high = (int) Math.ceil(index);
+    return sorted.get(low) + (sorted.get(high) - sorted.get(low)) * (index - low);
+  }
+
+  private static String cpuModel() throws IOException {
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    if (Files.isReadable(cpuinfo)) {
+      for (String line : Files.readAllLines(cpuinfo)) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    }
+    return System.getProperty("os.arch");
+  }
+
+  // ---------------------------------------------------------------- Maven and javac
+
+  /** Unpacks the sources jar into {@code original} and returns the compile classpath. */
+  private String prepare(Library library, Path dir, Path original) throws IOException, InterruptedException {
+    Path classpathFile = dir.resolve("classpath.txt");
+    Path marker = dir.resolve("coordinates.txt");
+    String key = library.coordinates() + " " + library.extras();
+    if (Files.exists(marker) && Files.readString(marker).equals(key) && Files.exists(classpathFile)) {
+      return Files.readString(classpathFile).trim();
+    }
+    deleteRecursively(dir);
+    Files.createDirectories(dir);
+    List<String> dependencies = new ArrayList<>();
+    dependencies.add(library.coordinates());
+    dependencies.addAll(library.extras());
+    String classpath = resolveClasspath(dir, "resolve-" + library.name(), dependencies);
+    maven(dir, "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack",
+        "-Dartifact=" + library.coordinates() + ":jar:sources", "-DoutputDirectory=" + original);
+    Files.writeString(classpathFile, classpath);
+    Files.writeString(marker, key);
+    return classpath;
+  }
+
+  private String resolveClasspath(Path dir, String artifactId, List<String> coordinates) throws IOException, InterruptedException {
+    StringBuilder deps = new StringBuilder();
+    for (String c : coordinates) {
+      String[] gav = c.split(":");
+      deps.append("<dependency><groupId>").append(gav[0]).append("</groupId><artifactId>").append(gav[1])
+          .append("</artifactId><version>").append(gav[2]).append("</version></dependency>\n");
+    }
+    Path pom = dir.resolve(artifactId + ".pom.xml");
+    Files.createDirectories(dir);
+    Files.writeString(pom, "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion>"
+        + "<groupId>dev.slowpath.realworld</groupId><artifactId>" + artifactId + "</artifactId><version>1</version>"
+        + "<dependencies>" + deps + "</dependencies></project>\n");
+    Path out = dir.resolve(artifactId + ".classpath");
+    maven(dir, "-f", pom.toString(), "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
+        "-Dmdep.outputFile=" + out);
+    return Files.readString(out).trim();
+  }
+
+  private void maven(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-q"));
+    command.addAll(Arrays.asList(args));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+    }
+  }
+
+  private String errorProneClasspath() throws IOException, InterruptedException {
+    if (errorProneClasspath == null) {
+      errorProneClasspath =
+          resolveClasspath(work.resolve("_errorprone-" + errorProneVersion), "errorprone",
+              List.of("com.google.errorprone:error_prone_core:" + errorProneVersion));
+    }
+    return errorProneClasspath;
+  }
+
+  private String slowpathProcessorPath() throws IOException, InterruptedException {
+    return errorProneClasspath() + ":" + checksJar;
+  }
+
+  private List<String> sources(Path root, Library library) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files
+          .filter(f -> f.toString().endsWith(".java"))
+          .map(f -> root.relativize(f).toString())
+          .filter(f -> !f.endsWith("module-info.java"))
+          .filter(f -> library.excluded().stream().noneMatch(f::startsWith))
+          .sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  private Compilation javac(Path root, List<String> sources, String classpath, String processorPath, List<String> flags)
+      throws IOException, InterruptedException {
+    Path classes = root.resolveSibling(root.getFileName() + "-classes");
+    deleteRecursively(classes);
+    Files.createDirectories(classes);
+    Path argfile = root.resolveSibling(root.getFileName() + "-javac.args");
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("-d", classes.toString(), "-classpath", classpath, "-processorpath", processorPath,
+        "-proc:none", "-encoding", "UTF-8", "-Xmaxwarns", "100000", "-Xmaxerrs", "1000",
+        "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW"));
+    List<String> errorProne = new ArrayList<>(List.of("-Xplugin:ErrorProne", "-XepAllErrorsAsWarnings",
+        "-XepDisableWarningsInGeneratedCode"));
+    errorProne.addAll(flags);
+    args.add(String.join(" ", errorProne));
+    for (String source : sources) {
+      args.add(root.resolve(source).toString());
+    }
+    Files.write(argfile, args.stream().map(Harness::quote).collect(Collectors.toList()));
+    String javac = Path.of(System.getProperty("java.home"), "bin", "javac").toString();
+    Process process = new ProcessBuilder("bash", "-c",
+        "TIMEFORMAT='%3R %3U %3S'; { time " + quote(javac) + " "
+            + javacVmFlags.stream().map(Harness::quote).collect(Collectors.joining(" "))
+            + " @" + quote(argfile.toString()) + " > " + quote(argfile + ".out") + " 2>&1 ; echo $? > "
+            + quote(argfile + ".rc") + " ; } 2> " + quote(argfile + ".time"))
+        .inheritIO().start();
+    process.waitFor();
+    String output = Files.readString(Path.of(argfile + ".out"), UTF_8);
+    int rc = Integer.parseInt(Files.readString(Path.of(argfile + ".rc")).trim());
+    String[] time = Files.readString(Path.of(argfile + ".time")).trim().split("\\s+");
+    double wall = Double.parseDouble(time[time.length - 3]);
+    double cpu = Double.parseDouble(time[time.length - 2]) + Double.parseDouble(time[time.length - 1]);
+    return new Compilation(rc == 0, output, wall, cpu);
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static String diff(Path dir, String from, String to) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder("git", "diff", "--no-index", "--no-prefix", "--", from, to)
+            .directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+    int rc = process.waitFor();
+    if (rc > 1) {
+      throw new IllegalStateException("git diff failed: " + output);
+    }
+    return output;
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    deleteRecursively(to);
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.collect(Collectors.toList())) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(path)) {
+      for (Path file : files.sorted(Collections.reverseOrder()).collect(Collectors.toList())) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /** Just enough JSON for the overhead report: maps, lists, strings and numbers. */
+  static final class Json {
+    static String write(Object value) {
+      StringBuilder out = new StringBuilder();
+      write(value, out, "");
+      return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out, String indent) {
+      if (value instanceof Map<?, ?> map) {
+        out.append("{\n");
+        int i = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          out.append(indent).append("  \"").append(e.getKey()).append("\": ");
+          write(e.getValue(), out, indent + "  ");
+          out.append(++i < map.size() ? ",\n" : "\n");
+        }
+        out.append(indent).append("}");
+      } else if (value instanceof List<?> list) {
+        out.append("[");
+        for (int i = 0; i < list.size(); i++) {
+          write(list.get(i), out, indent);
+          if (i + 1 < list.size()) {
+            out.append(", ");
+          }
+        }
+        out.append("]");
+      } else if (value instanceof Double d) {
+        out.append(String.format(Locale.ROOT, "%.4f", d));
+      } else if (value instanceof Number n) {
+        out.append(n);
+      } else {
+        out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
+    }
+  }
+}
