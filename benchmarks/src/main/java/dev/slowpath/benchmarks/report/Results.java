@@ -22,11 +22,13 @@ import java.util.stream.Stream;
 public record Results(String jdk, JsonObject machine, List<Comparison> comparisons) {
   private static final String BENCHMARK_PACKAGE = "dev.slowpath.benchmarks.";
 
-  /** All results files in {@code directory}, by JDK name. */
+  /** All JMH results files ({@code jdk<N>.json}) in {@code directory}, by JDK name. */
   public static Map<String, Results> readAll(Path directory) throws IOException {
     Map<String, Results> all = new TreeMap<>();
     try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+      // jdk17.json, jdk25.json: JMH runs. Other JSON here (realworld-overhead-*.json) is not JMH's.
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().matches("jdk\\d+\\.json")).sorted().toList()) {
         Results results = read(file);
         all.put(results.jdk(), results);
       }
