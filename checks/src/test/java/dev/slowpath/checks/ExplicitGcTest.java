@@ -163,7 +163,7 @@ final class ExplicitGcTest {
             "package org.acme.jmh.runner;",
             "final class Iterations {",
             "  void settleHeapBeforeIteration() {",
-            "    System.runFinalization();",
+            "    System.gc();",
             "    System.gc();",
             "  }",
             "}")
