@@ -74,6 +74,10 @@ final class StatementRemoval {
       }
       return Optional.of(deleteLines(statement, block.getStatements(), state));
     }
+    if (parent instanceof CaseTree && ((CaseTree) parent).getCaseKind() == CaseTree.CaseKind.RULE) {
+      // case X -> System.gc(); : the arrow needs a body.
+      return Optional.of(SuggestedFix.replace(statement, "{}"));
+    }
     if (parent instanceof CaseTree) {
       List<? extends StatementTree> statements = ((CaseTree) parent).getStatements();
       return Optional.of(deleteLines(statement, statements == null ? List.of() : statements, state));
