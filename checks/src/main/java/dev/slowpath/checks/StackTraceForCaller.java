@@ -21,6 +21,7 @@ import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -70,9 +71,9 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (!MethodNames.isNoArgCallNamed(tree, "getStackTrace")) {
       return Description.NO_MATCH;
     }
-    Optional<Integer> ownFrame = indexOfCurrentMethod(tree, state);
+    Optional<TraceSource> source = traceSource(tree, state);
     // Before Java 9 there is no StackWalker: nothing better to offer, so no finding.
-    if (ownFrame.isEmpty()
+    if (source.isEmpty()
         || !JavaTarget.atLeast(state, 9)
         || NonProductionCode.contains(state)
         || isInCatchBlock(state)) {
@@ -81,7 +82,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     TreePath parent = state.getPath().getParentPath();
     if (parent.getLeaf() instanceof ArrayAccessTree
         && ((ArrayAccessTree) parent.getLeaf()).getExpression() == tree) {
-      return matchIndexedFrame(parent, ownFrame.get(), state);
+      return matchIndexedFrame(parent, source.get(), state);
     }
     if (parent.getLeaf() instanceof VariableTree && isReadFrameByFrame(parent, state)) {
       return buildDescription(tree)
@@ -95,11 +96,15 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
   }
 
   /**
-   * The index of the current method's frame in the trace: {@code Thread.getStackTrace} puts its
-   * own frame first (it fills a new {@code Exception} inside itself), a fresh throwable starts at
-   * the method that created it (the JVM skips the constructors' frames).
+   * Where a trace comes from. {@code ownFrame} is the index of the current method's frame:
+   * {@code Thread.getStackTrace} puts its own frame first (it fills a new exception inside itself),
+   * a fresh throwable starts at the method that created it (the JVM skips the constructors'
+   * frames). A throwable first stored in a local ({@code Throwable t = new Throwable();
+   * t.getStackTrace()}) is reported, never rewritten: the fix would leave the local behind.
    */
-  private static Optional<Integer> indexOfCurrentMethod(MethodInvocationTree tree, VisitorState state) {
+  private record TraceSource(int ownFrame, boolean fixable) {}
+
+  private static Optional<TraceSource> traceSource(MethodInvocationTree tree, VisitorState state) {
     if (!(tree.getMethodSelect() instanceof MemberSelectTree)) {
       return Optional.empty();
     }
@@ -108,24 +113,69 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (receiver instanceof MethodInvocationTree
         && CURRENT_THREAD.matches(receiver, state)
         && THREAD_TRACE.matches(tree, state)) {
-      return Optional.of(1);
+      return Optional.of(new TraceSource(1, true));
     }
-    if (receiver instanceof NewClassTree
-        && ((NewClassTree) receiver).getClassBody() == null
-        && THROWABLE_TRACE.matches(tree, state)) {
-      Symbol type = ASTHelpers.getSymbol(((NewClassTree) receiver).getIdentifier());
-      if (type != null && FRESH_THROWABLES.contains(type.getQualifiedName().toString())) {
-        return Optional.of(0);
-      }
+    if (!THROWABLE_TRACE.matches(tree, state)) {
+      return Optional.empty();
+    }
+    if (isFreshThrowable(receiver)) {
+      return Optional.of(new TraceSource(0, true));
+    }
+    if (receiver instanceof IdentifierTree && isLocalFreshThrowable((IdentifierTree) receiver, state)) {
+      return Optional.of(new TraceSource(0, false));
     }
     return Optional.empty();
   }
 
-  private Description matchIndexedFrame(TreePath access, int ownFrame, VisitorState state) {
+  private static boolean isFreshThrowable(ExpressionTree expression) {
+    if (!(expression instanceof NewClassTree) || ((NewClassTree) expression).getClassBody() != null) {
+      return false;
+    }
+    Symbol type = ASTHelpers.getSymbol(((NewClassTree) expression).getIdentifier());
+    return type != null && FRESH_THROWABLES.contains(type.getQualifiedName().toString());
+  }
+
+  /** A local of the same method (not a lambda or inner class) initialized with a fresh throwable. */
+  private static boolean isLocalFreshThrowable(IdentifierTree receiver, VisitorState state) {
+    Symbol local = ASTHelpers.getSymbol(receiver);
+    if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    MethodTree method = null;
+    for (Tree enclosing : state.getPath()) {
+      if (enclosing instanceof LambdaExpressionTree || enclosing instanceof ClassTree) {
+        return false;
+      }
+      if (enclosing instanceof MethodTree) {
+        method = (MethodTree) enclosing;
+        break;
+      }
+    }
+    if (method == null || method.getBody() == null) {
+      return false;
+    }
+    Boolean fresh =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitVariable(VariableTree node, Void unused) {
+            return (local.equals(ASTHelpers.getSymbol(node)) && isFreshThrowable(node.getInitializer()))
+                || Boolean.TRUE.equals(super.visitVariable(node, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean left, Boolean right) {
+            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
+          }
+        }.scan(method.getBody(), null);
+    return Boolean.TRUE.equals(fresh);
+  }
+
+  private Description matchIndexedFrame(TreePath access, TraceSource source, VisitorState state) {
     ArrayAccessTree frame = (ArrayAccessTree) access.getLeaf();
     Integer index = ASTHelpers.constValue(frame.getIndex(), Integer.class);
     Optional<MethodInvocationTree> getter = sharedGetterCall(access);
-    if (index == null || index < ownFrame || getter.isEmpty()) {
+    int ownFrame = source.ownFrame();
+    if (!source.fixable() || index == null || index < ownFrame || getter.isEmpty()) {
       return buildDescription(frame)
           .setMessage(
               message()
