@@ -30,7 +30,6 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import java.util.Optional;
 import java.util.Set;
@@ -154,20 +153,12 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (method == null || method.getBody() == null) {
       return false;
     }
-    Boolean fresh =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitVariable(VariableTree node, Void unused) {
-            return (local.equals(ASTHelpers.getSymbol(node)) && isFreshThrowable(node.getInitializer()))
-                || Boolean.TRUE.equals(super.visitVariable(node, null));
-          }
-
-          @Override
-          public Boolean reduce(Boolean left, Boolean right) {
-            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
-          }
-        }.scan(method.getBody(), null);
-    return Boolean.TRUE.equals(fresh);
+    return TreeSearch.anyMatch(
+        method.getBody(),
+        node ->
+            node instanceof VariableTree
+                && local.equals(ASTHelpers.getSymbol(node))
+                && isFreshThrowable(((VariableTree) node).getInitializer()));
   }
 
   private Description matchIndexedFrame(TreePath access, TraceSource source, VisitorState state) {
@@ -235,26 +226,13 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (scope == null) {
       return false;
     }
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitArrayAccess(ArrayAccessTree node, Void unused) {
-            return array.equals(ASTHelpers.getSymbol(node.getExpression()))
-                || Boolean.TRUE.equals(super.visitArrayAccess(node, null));
-          }
-
-          @Override
-          public Boolean visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
-            return array.equals(ASTHelpers.getSymbol(node.getExpression()))
-                || Boolean.TRUE.equals(super.visitEnhancedForLoop(node, null));
-          }
-
-          @Override
-          public Boolean reduce(Boolean left, Boolean right) {
-            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
-          }
-        }.scan(scope, null);
-    return Boolean.TRUE.equals(found);
+    return TreeSearch.anyMatch(
+        scope,
+        node ->
+            (node instanceof ArrayAccessTree
+                    && array.equals(ASTHelpers.getSymbol(((ArrayAccessTree) node).getExpression())))
+                || (node instanceof EnhancedForLoopTree
+                    && array.equals(ASTHelpers.getSymbol(((EnhancedForLoopTree) node).getExpression()))));
   }
 
   /** A trace taken while handling an exception runs once per failure: the seed's "When NOT". */

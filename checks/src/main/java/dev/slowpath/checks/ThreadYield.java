@@ -14,14 +14,15 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -31,8 +32,9 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Flags the two {@code Thread.yield()} shapes that only cost: the "be fair" yield in a loop that
@@ -75,7 +77,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           .map(fix -> describeMatch(tree, fix))
           .orElse(Description.NO_MATCH);
     }
-    if (isFlagPoll(loop.getLeaf(), statement.getLeaf(), state)) {
+    if (isFlagPoll(loop.getLeaf(), statement.getLeaf())) {
       if (!JavaTarget.atLeast(state, 9)) {
         return buildDescription(tree)
             .setMessage(message() + " (Thread.onSpinWait() needs Java 9; this code targets older.)")
@@ -122,26 +124,16 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     if (forLoop.getUpdate().isEmpty() || forLoop.getCondition() == null) {
       return false;
     }
-    java.util.Set<Symbol> counters = new java.util.HashSet<>();
+    Set<Symbol> counters = new HashSet<>();
     for (StatementTree init : forLoop.getInitializer()) {
       Symbol symbol = ASTHelpers.getSymbol(init);
       if (symbol != null) {
         counters.add(symbol);
       }
     }
-    Boolean bounded =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitIdentifier(com.sun.source.tree.IdentifierTree node, Void unused) {
-            return counters.contains(ASTHelpers.getSymbol(node));
-          }
-
-          @Override
-          public Boolean reduce(Boolean left, Boolean right) {
-            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
-          }
-        }.scan(forLoop.getCondition(), null);
-    return Boolean.TRUE.equals(bounded);
+    return TreeSearch.anyMatch(
+        forLoop.getCondition(),
+        node -> node instanceof IdentifierTree && counters.contains(ASTHelpers.getSymbol(node)));
   }
 
   /** The seed's "be fair" shape: {@code if (i % 1000 == 0) Thread.yield();}. */
@@ -158,26 +150,14 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
   }
 
   private static boolean containsModulo(ExpressionTree condition) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitBinary(BinaryTree node, Void unused) {
-            return node.getKind() == Tree.Kind.REMAINDER || Boolean.TRUE.equals(super.visitBinary(node, null));
-          }
-
-          @Override
-          public Boolean reduce(Boolean left, Boolean right) {
-            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
-          }
-        }.scan(condition, null);
-    return Boolean.TRUE.equals(found);
+    return TreeSearch.anyMatch(condition, node -> node.getKind() == Tree.Kind.REMAINDER);
   }
 
   /**
    * {@code while (!ready) Thread.yield();}: a waiting loop whose whole body is the yield and whose
    * condition only reads state — fields, locals and atomic getters, no call that acts.
    */
-  private static boolean isFlagPoll(Tree loop, Tree statement, VisitorState state) {
+  private static boolean isFlagPoll(Tree loop, Tree statement) {
     StatementTree body;
     ExpressionTree condition;
     if (loop instanceof WhileLoopTree) {
@@ -195,51 +175,30 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
             || (body instanceof BlockTree
                 && ((BlockTree) body).getStatements().size() == 1
                 && ((BlockTree) body).getStatements().get(0) == statement);
-    return onlyTheYield && condition != null && onlyReads(condition, state);
+    return onlyTheYield && condition != null && onlyReads(condition);
   }
 
-  private static boolean onlyReads(ExpressionTree condition, VisitorState state) {
-    Boolean acts =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitMethodInvocation(MethodInvocationTree node, Void unused) {
-            return !isAtomicRead(node) || Boolean.TRUE.equals(super.visitMethodInvocation(node, null));
-          }
+  private static boolean onlyReads(ExpressionTree condition) {
+    return !TreeSearch.anyMatch(condition, ThreadYield::acts);
+  }
 
-          @Override
-          public Boolean visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
-            return true;
-          }
-
-          @Override
-          public Boolean visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
-            return true;
-          }
-
-          @Override
-          public Boolean visitCompoundAssignment(com.sun.source.tree.CompoundAssignmentTree node, Void unused) {
-            return true;
-          }
-
-          @Override
-          public Boolean visitUnary(com.sun.source.tree.UnaryTree node, Void unused) {
-            switch (node.getKind()) {
-              case PREFIX_INCREMENT:
-              case PREFIX_DECREMENT:
-              case POSTFIX_INCREMENT:
-              case POSTFIX_DECREMENT:
-                return true;
-              default:
-                return super.visitUnary(node, null);
-            }
-          }
-
-          @Override
-          public Boolean reduce(Boolean left, Boolean right) {
-            return Boolean.TRUE.equals(left) || Boolean.TRUE.equals(right);
-          }
-        }.scan(condition, null);
-    return !Boolean.TRUE.equals(acts);
+  /** A call that is not an atomic read, an allocation, an assignment or an increment. */
+  private static boolean acts(Tree node) {
+    if (node instanceof MethodInvocationTree) {
+      return !isAtomicRead((MethodInvocationTree) node);
+    }
+    switch (node.getKind()) {
+      case NEW_CLASS:
+      case NEW_ARRAY:
+      case ASSIGNMENT:
+      case PREFIX_INCREMENT:
+      case PREFIX_DECREMENT:
+      case POSTFIX_INCREMENT:
+      case POSTFIX_DECREMENT:
+        return true;
+      default:
+        return node instanceof CompoundAssignmentTree;
+    }
   }
 
   /** {@code flag.get()}, {@code count.getAcquire()}: a no-argument getter of an atomic. */
