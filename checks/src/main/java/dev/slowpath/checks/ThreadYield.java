@@ -15,6 +15,7 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -23,7 +24,6 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -72,7 +72,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
       // YieldingWaitStrategy): whether it helps depends on that caller. No finding.
       return Description.NO_MATCH;
     }
-    if (worksThroughData(loop.getLeaf()) || isGuardedByModulo(statement, loop)) {
+    if (worksThroughData(loop.getLeaf())) {
       return StatementRemoval.removeEnclosingStatement(state)
           .map(fix -> describeMatch(tree, fix))
           .orElse(Description.NO_MATCH);
@@ -109,21 +109,21 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
   }
 
   /**
-   * A for-each loop, or a counting {@code for} whose condition bounds its own counter ({@code for
-   * (int i = 0; i < n; i++)}): one pass per piece of work. A {@code for} that only counts attempts
-   * while waiting ({@code for (int i = 0; waiters.get() > 0; i++)}) is a retry loop.
+   * A loop over data: a for-each, or a counting {@code for} whose counter runs to the data's size
+   * ({@code i < values.length}, {@code i < list.size()}). Its yield is the seed's "be fair" kind.
+   * A counting loop bounded by anything else ({@code i < MAX_SPINS}, {@code waiters.get() > 0})
+   * is a bounded retry, whose yield is a back-off.
    */
   private static boolean worksThroughData(Tree loop) {
     if (loop instanceof EnhancedForLoopTree) {
       return true;
     }
-    if (!(loop instanceof ForLoopTree)) {
+    if (!(loop instanceof ForLoopTree)
+        || ((ForLoopTree) loop).getUpdate().isEmpty()
+        || !(((ForLoopTree) loop).getCondition() instanceof BinaryTree)) {
       return false;
     }
     ForLoopTree forLoop = (ForLoopTree) loop;
-    if (forLoop.getUpdate().isEmpty() || forLoop.getCondition() == null) {
-      return false;
-    }
     Set<Symbol> counters = new HashSet<>();
     for (StatementTree init : forLoop.getInitializer()) {
       Symbol symbol = ASTHelpers.getSymbol(init);
@@ -131,26 +131,26 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
         counters.add(symbol);
       }
     }
-    return TreeSearch.anyMatch(
-        forLoop.getCondition(),
-        node -> node instanceof IdentifierTree && counters.contains(ASTHelpers.getSymbol(node)));
+    BinaryTree condition = (BinaryTree) forLoop.getCondition();
+    return (isCounter(condition.getLeftOperand(), counters) && isDataSize(condition.getRightOperand()))
+        || (isCounter(condition.getRightOperand(), counters) && isDataSize(condition.getLeftOperand()));
   }
 
-  /** The seed's "be fair" shape: {@code if (i % 1000 == 0) Thread.yield();}. */
-  private static boolean isGuardedByModulo(TreePath statement, TreePath loop) {
-    for (TreePath path = statement; path.getParentPath() != loop; path = path.getParentPath()) {
-      Tree parent = path.getParentPath().getLeaf();
-      if (parent instanceof IfTree
-          && ((IfTree) parent).getThenStatement() == path.getLeaf()
-          && containsModulo(((IfTree) parent).getCondition())) {
-        return true;
-      }
+  private static boolean isCounter(ExpressionTree operand, Set<Symbol> counters) {
+    return operand instanceof IdentifierTree && counters.contains(ASTHelpers.getSymbol(operand));
+  }
+
+  /** {@code values.length}, {@code list.size()}, {@code text.length()}. */
+  private static boolean isDataSize(ExpressionTree operand) {
+    ExpressionTree size = ASTHelpers.stripParentheses(operand);
+    if (size instanceof MemberSelectTree) {
+      return ((MemberSelectTree) size).getIdentifier().contentEquals("length");
+    }
+    if (size instanceof MethodInvocationTree && ((MethodInvocationTree) size).getArguments().isEmpty()) {
+      CharSequence name = MethodNames.simpleName(((MethodInvocationTree) size).getMethodSelect());
+      return "size".contentEquals(name) || "length".contentEquals(name);
     }
     return false;
-  }
-
-  private static boolean containsModulo(ExpressionTree condition) {
-    return TreeSearch.anyMatch(condition, node -> node.getKind() == Tree.Kind.REMAINDER);
   }
 
   /**
