@@ -46,6 +46,9 @@ public final class ExplicitGc extends BugChecker
           staticMethod().onClass("java.lang.System").named("gc"),
           instanceMethod().onExactClass("java.lang.Runtime").named("gc"));
 
+  private static final Matcher<ExpressionTree> GET_RUNTIME =
+      staticMethod().onClass("java.lang.Runtime").named("getRuntime");
+
   private static final String NO_FIX_HINT =
       " Remove the task that only requests a collection; bound memory with -Xmx or"
           + " -XX:SoftMaxHeapSize instead.";
@@ -57,9 +60,25 @@ public final class ExplicitGc extends BugChecker
         || isExempt(state)) {
       return Description.NO_MATCH;
     }
+    if (!receiverHasNoEffect(tree, state)) {
+      return buildDescription(tree)
+          .setMessage(message() + " Keep what the receiver expression does, and drop the gc() call.")
+          .build();
+    }
     return StatementRemoval.removeEnclosingStatement(state)
         .map(fix -> describeMatch(tree, fix))
         .orElseGet(() -> buildDescription(tree).setMessage(message() + NO_FIX_HINT).build());
+  }
+
+  /**
+   * Deleting {@code x.gc()} also deletes the evaluation of {@code x}: fine for {@code System},
+   * {@code Runtime.getRuntime()} or a variable, not for a call that may do something else.
+   */
+  private static boolean receiverHasNoEffect(MethodInvocationTree tree, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    return receiver == null
+        || !(ASTHelpers.stripParentheses(receiver) instanceof MethodInvocationTree)
+        || GET_RUNTIME.matches(receiver, state);
   }
 
   @Override
