@@ -1,6 +1,5 @@
 package dev.slowpath.benchmarks.report;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -85,9 +84,5 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
   /** The comparison for {@code check}, if this JDK measured it. */
   public Comparison comparison(String check) {
     return comparisons.stream().filter(c -> c.check().equals(check)).findFirst().orElse(null);
-  }
-
-  static JsonArray jmh(JsonObject root) {
-    return root.getAsJsonArray("jmh");
   }
 }
