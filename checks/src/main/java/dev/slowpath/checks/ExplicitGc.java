@@ -15,15 +15,35 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Flags {@code System.gc()} and {@code Runtime.gc()}: a full collection on demand, which with the
@@ -53,6 +73,29 @@ public final class ExplicitGc extends BugChecker
       " Remove the task that only requests a collection; bound memory with -Xmx or"
           + " -XX:SoftMaxHeapSize instead.";
 
+  private static final String WAITING_LOOP_HINT =
+      " This loop waits for the collection (its exit reads something a collection changes:"
+          + " a reference, memory or GC statistics, shared state), so deleting the call could leave"
+          + " it spinning. If the loop only forces a collection, remove the loop; if it must wait,"
+          + " keep it and suppress with the reason.";
+
+  /** Calls that fail while an unreachable mapped buffer still holds the file (on Windows). */
+  private static final Set<String> FILE_OPERATIONS =
+      Set.of(
+          "delete", "deleteIfExists", "renameTo", "move", "truncate", "map", "setLength", "createFile",
+          "createNewFile", "createDirectory", "createDirectories", "mkdir", "mkdirs", "newOutputStream",
+          "newInputStream", "newByteChannel", "open", "lock", "tryLock", "write", "force");
+
+  private static final List<String> FILE_TYPES =
+      List.of(
+          "java.io.File", "java.nio.file.Files", "java.nio.file.Path", "java.nio.channels.FileChannel",
+          "java.io.RandomAccessFile", "java.nio.MappedByteBuffer", "java.nio.file.spi.FileSystemProvider");
+
+  private static final Set<String> FILE_STREAMS =
+      Set.of(
+          "java.io.FileInputStream", "java.io.FileOutputStream", "java.io.RandomAccessFile",
+          "java.io.FileReader", "java.io.FileWriter");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "gc")
@@ -64,6 +107,9 @@ public final class ExplicitGc extends BugChecker
       return buildDescription(tree)
           .setMessage(message() + " Keep what the receiver expression does, and drop the gc() call.")
           .build();
+    }
+    if (!loopsEndWithoutCollections(state)) {
+      return buildDescription(tree).setMessage(message() + WAITING_LOOP_HINT).build();
     }
     return StatementRemoval.removeEnclosingStatement(state)
         .map(fix -> describeMatch(tree, fix))
@@ -92,7 +138,201 @@ public final class ExplicitGc extends BugChecker
   }
 
   private static boolean isExempt(VisitorState state) {
-    return NonProductionCode.contains(state) || isOutOfMemoryRecovery(state);
+    return NonProductionCode.contains(state)
+        || isOutOfMemoryRecovery(state)
+        || isFileOperationRetry(state);
+  }
+
+  /**
+   * Whether every way out of the loops around the call is decided by values a collection cannot
+   * change. A collection changes what references and reference queues return, memory and GC
+   * statistics, and whatever finalizers and cleaners write — so a decider that calls a method,
+   * allocates, or reads a non-final field or an array element may wait for it, and so may a local
+   * that the loop assigns from such a value. Locals, parameters, constants and {@code .length}
+   * are safe: {@code for (int i = 0; i < n; i++)} ends whether or not anything is collected.
+   */
+  private static boolean loopsEndWithoutCollections(VisitorState state) {
+    for (TreePath loop : Loops.enclosing(state.getPath())) {
+      Set<Symbol> assignedFromShared = localsAssignedFromShared(loop.getLeaf());
+      for (Tree decider : Loops.exitDeciders(loop)) {
+        if (TreeSearch.anyMatch(decider, node -> readsShared(node) || readsAny(node, assignedFromShared))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A call, an allocation, an array element, or a field that is not final. */
+  private static boolean readsShared(Tree node) {
+    switch (node.getKind()) {
+      case METHOD_INVOCATION:
+      case NEW_CLASS:
+      case ARRAY_ACCESS:
+        return true;
+      case IDENTIFIER:
+      case MEMBER_SELECT:
+        Symbol symbol = ASTHelpers.getSymbol(node);
+        if (symbol == null) {
+          return false;
+        }
+        return symbol.getKind() == ElementKind.EXCEPTION_PARAMETER
+            || (symbol.getKind() == ElementKind.FIELD && (symbol.flags() & Flags.FINAL) == 0);
+      default:
+        return false;
+    }
+  }
+
+  private static boolean readsAny(Tree node, Set<Symbol> locals) {
+    return node instanceof IdentifierTree && locals.contains(ASTHelpers.getSymbol(node));
+  }
+
+  /** Locals that {@code loop} assigns, directly or through other locals, from shared state. */
+  private static Set<Symbol> localsAssignedFromShared(Tree loop) {
+    Map<Symbol, List<Tree>> sources = new HashMap<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getInitializer() != null) {
+          record(ASTHelpers.getSymbol(tree), tree.getInitializer());
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
+        record(ASTHelpers.getSymbol(tree.getVariable()), tree.getExpression());
+        return super.visitEnhancedForLoop(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        record(ASTHelpers.getSymbol(tree.getVariable()), tree.getExpression());
+        return super.visitAssignment(tree, null);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+        record(ASTHelpers.getSymbol(tree.getVariable()), tree.getExpression());
+        return super.visitCompoundAssignment(tree, null);
+      }
+
+      private void record(Symbol symbol, Tree source) {
+        if (symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE) {
+          sources.computeIfAbsent(symbol, s -> new ArrayList<>()).add(source);
+        }
+      }
+    }.scan(loop, null);
+    Set<Symbol> shared = new HashSet<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (Map.Entry<Symbol, List<Tree>> local : sources.entrySet()) {
+        if (!shared.contains(local.getKey())
+            && local.getValue().stream()
+                .anyMatch(s -> TreeSearch.anyMatch(s, n -> readsShared(n) || readsAny(n, shared)))) {
+          shared.add(local.getKey());
+          grew = true;
+        }
+      }
+    }
+    return shared;
+  }
+
+  /**
+   * A collection requested after a file operation failed, before it is retried. On Windows a file
+   * cannot be deleted, renamed or truncated while a {@code MappedByteBuffer} maps it, and an
+   * unreachable buffer is unmapped only when a collection frees it (JDK-4724038): Ant's {@code
+   * FileUtils.tryHardToDelete}, Plexus's {@code FileUtils.deleteFile} and H2's file store collect
+   * on purpose there. Like recovery from {@code OutOfMemoryError}, it runs once per failure. Also
+   * a helper whose every call in this file is such a place (H2's {@code FilePathDisk.wait}).
+   */
+  private static boolean isFileOperationRetry(VisitorState state) {
+    if (followsFailedFileOperation(state.getPath(), state)) {
+      return true;
+    }
+    MethodTree method = null;
+    for (Tree enclosing : state.getPath()) {
+      if (enclosing instanceof LambdaExpressionTree || enclosing instanceof ClassTree) {
+        return false;
+      }
+      if (enclosing instanceof MethodTree) {
+        method = (MethodTree) enclosing;
+        break;
+      }
+    }
+    Symbol helper = method == null ? null : ASTHelpers.getSymbol(method);
+    if (helper == null) {
+      return false;
+    }
+    List<TreePath> calls = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (helper.getSimpleName().contentEquals(MethodNames.simpleName(tree.getMethodSelect()))
+            && helper.equals(ASTHelpers.getSymbol(tree))) {
+          calls.add(getCurrentPath());
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(state.getPath().getCompilationUnit(), null);
+    return !calls.isEmpty() && calls.stream().allMatch(call -> followsFailedFileOperation(call, state));
+  }
+
+  /**
+   * In a {@code catch} of a {@code try} that does a file operation, in a branch of an {@code if}
+   * whose condition does one ({@code if (!file.delete())}), or in a loop that retries one.
+   */
+  private static boolean followsFailedFileOperation(TreePath path, VisitorState state) {
+    Tree child = path.getLeaf();
+    for (TreePath p = path.getParentPath(); p != null && !Loops.isCodeBoundary(p.getLeaf()); p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof TryTree
+          && child instanceof CatchTree
+          && doesFileOperation(((TryTree) leaf).getBlock(), state)) {
+        return true;
+      }
+      if (leaf instanceof IfTree
+          && child != ((IfTree) leaf).getCondition()
+          && doesFileOperation(((IfTree) leaf).getCondition(), state)) {
+        return true;
+      }
+      if (Loops.isLoop(leaf)
+          && TreeSearch.anyMatch(
+              Loops.body(leaf),
+              n -> n instanceof TryTree && doesFileOperation(((TryTree) n).getBlock(), state))) {
+        return true;
+      }
+      child = leaf;
+    }
+    return false;
+  }
+
+  private static boolean doesFileOperation(Tree tree, VisitorState state) {
+    return TreeSearch.anyMatch(tree, node -> isFileOperation(node, state));
+  }
+
+  private static boolean isFileOperation(Tree node, VisitorState state) {
+    if (node instanceof NewClassTree) {
+      Symbol type = ASTHelpers.getSymbol(((NewClassTree) node).getIdentifier());
+      return type != null && FILE_STREAMS.contains(type.getQualifiedName().toString());
+    }
+    if (!(node instanceof MethodInvocationTree)
+        || !FILE_OPERATIONS.contains(
+            MethodNames.simpleName(((MethodInvocationTree) node).getMethodSelect()).toString())) {
+      return false;
+    }
+    Symbol method = ASTHelpers.getSymbol(node);
+    if (method == null) {
+      return false;
+    }
+    for (String fileType : FILE_TYPES) {
+      Type type = state.getTypeFromString(fileType);
+      if (type != null && ASTHelpers.isSubtype(method.owner.type, type, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -122,11 +362,11 @@ public final class ExplicitGc extends BugChecker
   private static Iterable<? extends Type> caughtTypes(Tree caught) {
     Type type = ASTHelpers.getType(caught);
     if (type == null) {
-      return java.util.List.of();
+      return List.of();
     }
     if (type.isUnion()) {
       return ((Type.UnionClassType) type).getAlternativeTypes();
     }
-    return java.util.List.of(type);
+    return List.of(type);
   }
 }

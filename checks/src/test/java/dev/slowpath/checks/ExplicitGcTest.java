@@ -2,11 +2,16 @@ package dev.slowpath.checks;
 
 import static com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import java.lang.ref.WeakReference;
+import java.net.URLClassLoader;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 final class ExplicitGcTest {
   private final CompilationTestHelper compilationHelper =
@@ -213,6 +218,311 @@ final class ExplicitGcTest {
             "  }",
             "}")
         .doTest();
+  }
+
+  /** Reduced from H2's Utils.collectGarbage, FileNioMapped.unMap and FilePathDisk (docs/realworld.md). */
+  @Test
+  void identificationWaitingLoopsGetNoFix() {
+    compilationHelper
+        .addSourceLines(
+            "Memory.java",
+            "import java.lang.management.GarbageCollectorMXBean;",
+            "import java.lang.management.ManagementFactory;",
+            "import java.lang.ref.ReferenceQueue;",
+            "import java.lang.ref.WeakReference;",
+            "class Memory {",
+            "  private volatile boolean released;",
+            "  static long collections() {",
+            "    long count = 0;",
+            "    for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {",
+            "      count += bean.getCollectionCount();",
+            "    }",
+            "    return count;",
+            "  }",
+            "  static void collectGarbage() {",
+            "    Runtime runtime = Runtime.getRuntime();",
+            "    long before = collections();",
+            "    while (before == collections()) {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      runtime.gc();",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  static void awaitCleared(WeakReference<?> ref) {",
+            "    while (ref.get() != null) {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      System.gc();",
+            "    }",
+            "  }",
+            "  static void settle() {",
+            "    Runtime rt = Runtime.getRuntime();",
+            "    long free = rt.freeMemory();",
+            "    for (int i = 0; i < 16; i++) {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      rt.gc();",
+            "      long now = rt.freeMemory();",
+            "      if (now == free) {",
+            "        break;",
+            "      }",
+            "      free = now;",
+            "    }",
+            "  }",
+            "  static void drain(ReferenceQueue<Object> queue) {",
+            "    for (;;) {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      System.gc();",
+            "      if (queue.poll() != null) {",
+            "        return;",
+            "      }",
+            "    }",
+            "  }",
+            "  void awaitRelease() {",
+            "    do {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      System.gc();",
+            "    } while (!released);",
+            "  }",
+            "  static void outerLoopWaits(WeakReference<?> ref) {",
+            "    while (ref.get() != null) {",
+            "      for (int i = 0; i < 3; i++) {",
+            "        // BUG: Diagnostic contains: This loop waits for the collection",
+            "        System.gc();",
+            "      }",
+            "    }",
+            "  }",
+            "  static void copiedThroughALocal(WeakReference<?> ref) {",
+            "    boolean alive = true;",
+            "    while (alive) {",
+            "      // BUG: Diagnostic contains: This loop waits for the collection",
+            "      System.gc();",
+            "      Object value = ref.get();",
+            "      alive = value != null;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Reduced from Ant's FileUtils.tryHardToDelete, Plexus's FileUtils.deleteFile and H2's
+   * SingleFileStore, FileNioMapped and FilePathDisk (docs/realworld.md).
+   */
+  @Test
+  void identificationSilentWhenRetryingAFailedFileOperation() {
+    compilationHelper
+        .addSourceLines(
+            "Files2.java",
+            "import java.io.File;",
+            "import java.io.IOException;",
+            "import java.nio.ByteBuffer;",
+            "import java.nio.channels.FileChannel;",
+            "import java.nio.file.Files;",
+            "import java.nio.file.Path;",
+            "class Files2 {",
+            "  boolean tryHardToDelete(File f, boolean onWindows) throws InterruptedException {",
+            "    if (!f.delete()) {",
+            "      if (onWindows) {",
+            "        System.gc();",
+            "      }",
+            "      Thread.sleep(10);",
+            "      return f.delete();",
+            "    }",
+            "    return true;",
+            "  }",
+            "  void truncate(FileChannel channel, long size) {",
+            "    int attempts = 0;",
+            "    while (true) {",
+            "      try {",
+            "        channel.truncate(size);",
+            "        return;",
+            "      } catch (IOException e) {",
+            "        if (++attempts == 10) {",
+            "          throw new IllegalStateException(e);",
+            "        }",
+            "        System.gc();",
+            "      }",
+            "    }",
+            "  }",
+            "  void setLength(FileChannel channel, long length) throws IOException {",
+            "    for (int i = 0; ; i++) {",
+            "      try {",
+            "        channel.write(ByteBuffer.wrap(new byte[1]), length - 1);",
+            "        break;",
+            "      } catch (IOException e) {",
+            "        if (i > 16) {",
+            "          throw e;",
+            "        }",
+            "      }",
+            "      System.gc();",
+            "    }",
+            "  }",
+            "  void rename(Path from, Path to) {",
+            "    for (int i = 0; i < 16; i++) {",
+            "      try {",
+            "        Files.move(from, to);",
+            "        return;",
+            "      } catch (IOException e) {",
+            "        pause(i);",
+            "      }",
+            "    }",
+            "  }",
+            "  void create(Path file) {",
+            "    try {",
+            "      Files.createFile(file);",
+            "    } catch (IOException e) {",
+            "      pause(0);",
+            "    }",
+            "  }",
+            "  // A helper whose every caller in this file retries a file operation.",
+            "  private static void pause(int attempt) {",
+            "    if (attempt == 8) {",
+            "      System.gc();",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "NotFiles.java",
+            "import java.util.Map;",
+            "class NotFiles {",
+            "  void evict(Map<String, byte[]> cache, String key) {",
+            "    if (cache.remove(key) == null) {",
+            "      // BUG: Diagnostic contains: ExplicitGc",
+            "      System.gc();",
+            "    }",
+            "  }",
+            "  void afterBatch(java.io.File f) {",
+            "    helper();",
+            "    if (!f.delete()) {",
+            "      helper();",
+            "    }",
+            "  }",
+            "  // One caller is routine: the helper is not file-failure recovery.",
+            "  private static void helper() {",
+            "    // BUG: Diagnostic contains: ExplicitGc",
+            "    System.gc();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void replacementInLoopsThatEndOnTheirOwn() {
+    refactoringHelper
+        .addInputLines(
+            "Batches.java",
+            "import java.util.List;",
+            "class Batches {",
+            "  private final int limit = 3;",
+            "",
+            "  void run(List<byte[]> batches, int rounds) {",
+            "    for (byte[] batch : batches) {",
+            "      process(batch);",
+            "      System.gc();",
+            "    }",
+            "    for (int i = 0; i < rounds && i < limit; i++) {",
+            "      System.gc();",
+            "      if (i * 2 > rounds) {",
+            "        break;",
+            "      }",
+            "    }",
+            "    int left = rounds;",
+            "    while (left > 0) {",
+            "      System.gc();",
+            "      left -= 2;",
+            "    }",
+            "  }",
+            "",
+            "  void process(byte[] batch) {}",
+            "}")
+        .addOutputLines(
+            "Batches.java",
+            "import java.util.List;",
+            "class Batches {",
+            "  private final int limit = 3;",
+            "",
+            "  void run(List<byte[]> batches, int rounds) {",
+            "    for (byte[] batch : batches) {",
+            "      process(batch);",
+            "    }",
+            "    for (int i = 0; i < rounds && i < limit; i++) {",
+            "      if (i * 2 > rounds) {",
+            "        break;",
+            "      }",
+            "    }",
+            "    int left = rounds;",
+            "    while (left > 0) {",
+            "      left -= 2;",
+            "    }",
+            "  }",
+            "",
+            "  void process(byte[] batch) {}",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  private static final String WAITER =
+      String.join(
+          "\n",
+          "package probe;",
+          "",
+          "import java.lang.ref.WeakReference;",
+          "",
+          "public class Waiter {",
+          "  public static void awaitCleared(WeakReference<?> ref) {",
+          "    while (ref.get() != null) {",
+          "      System.gc();",
+          "      Thread.yield();",
+          "    }",
+          "  }",
+          "}",
+          "");
+
+  /**
+   * Patch mode must not turn a loop that waits for a collection into one that spins forever: run
+   * the waiting loop compiled from the original and from the patched file, each with a timeout.
+   * The same loop without its collection is run too, to show this test sees a hang when there is
+   * one: its referent has survived a full collection (it sits in the old generation), and nothing
+   * else allocates, so no collection comes to clear it.
+   */
+  @Test
+  void replacementKeepsWaitingLoopsThatEnd() throws Exception {
+    String patched = PatchMode.patchConverged("ExplicitGc", "probe/Waiter.java", WAITER);
+
+    assertTrue(awaitClearedEnds(WAITER, 30), "the original waiting loop did not end");
+    assertTrue(awaitClearedEnds(patched, 30), "the patched waiting loop did not end:\n" + patched);
+    String withoutCollection = WAITER.replace("      System.gc();\n", "");
+    assertFalse(awaitClearedEnds(withoutCollection, 2), "without a collection the loop should still wait");
+    assertEquals(WAITER, patched, "a waiting loop is reported without a fix");
+  }
+
+  /** Runs {@code Waiter.awaitCleared} on a reference only a full collection clears. */
+  private static boolean awaitClearedEnds(String source, int seconds) throws Exception {
+    try (URLClassLoader loader = Probe.compile("probe/Waiter.java", source)) {
+      var awaitCleared = loader.loadClass("probe.Waiter").getMethod("awaitCleared", WeakReference.class);
+      Object referent = new byte[1 << 20];
+      WeakReference<Object> ref = new WeakReference<>(referent);
+      System.gc(); // promotes the referent: a young collection will not clear it now
+      referent = null;
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  awaitCleared.invoke(null, ref);
+                } catch (ReflectiveOperationException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      waiter.setDaemon(true);
+      waiter.start();
+      waiter.join(TimeUnit.SECONDS.toMillis(seconds));
+      boolean ended = !waiter.isAlive();
+      // Release a loop that is still waiting, so it does not spin through the other tests.
+      while (waiter.isAlive()) {
+        System.gc();
+        waiter.join(100);
+      }
+      return ended;
+    }
   }
 
   @Test

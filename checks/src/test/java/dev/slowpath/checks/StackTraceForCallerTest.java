@@ -1,7 +1,6 @@
 package dev.slowpath.checks;
 
 import static com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,15 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
-import java.io.StringWriter;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 final class StackTraceForCallerTest {
@@ -352,27 +344,7 @@ final class StackTraceForCallerTest {
 
   @SuppressWarnings("unchecked")
   private static List<String> run(String source) throws Exception {
-    Path dir = Files.createTempDirectory("slowpath-callers");
-    Path file = dir.resolve("probe/Callers.java");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, source, UTF_8);
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    StringWriter output = new StringWriter();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
-      boolean ok =
-          javac
-              .getTask(
-                  output,
-                  files,
-                  null,
-                  List.of("-g", "-d", classes.toString()),
-                  null,
-                  files.getJavaFileObjects(file))
-              .call();
-      assertTrue(ok, output::toString);
-    }
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+    try (URLClassLoader loader = Probe.compile("probe/Callers.java", source)) {
       return (List<String>) loader.loadClass("probe.Callers").getMethod("report").invoke(null);
     }
   }
