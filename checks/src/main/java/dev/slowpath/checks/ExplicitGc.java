@@ -32,7 +32,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -265,17 +264,7 @@ public final class ExplicitGc extends BugChecker
     if (helper == null) {
       return false;
     }
-    List<TreePath> calls = new ArrayList<>();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (helper.getSimpleName().contentEquals(MethodNames.simpleName(tree.getMethodSelect()))
-            && helper.equals(ASTHelpers.getSymbol(tree))) {
-          calls.add(getCurrentPath());
-        }
-        return super.visitMethodInvocation(tree, null);
-      }
-    }.scan(state.getPath().getCompilationUnit(), null);
+    List<TreePath> calls = SymbolUses.in(state.getPath().getCompilationUnit(), helper);
     return !calls.isEmpty() && calls.stream().allMatch(call -> followsFailedFileOperation(call, state));
   }
 

@@ -6,6 +6,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -22,6 +23,7 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
@@ -56,10 +58,14 @@ final class StatementRemoval {
     return removeStatement(statement, state);
   }
 
-  private static Optional<SuggestedFix> removeStatement(TreePath statementPath, VisitorState state) {
+  /** A fix that removes the statement at {@code statementPath}, as {@link #removeEnclosingStatement}. */
+  static Optional<SuggestedFix> removeStatement(TreePath statementPath, VisitorState state) {
     StatementTree statement = (StatementTree) statementPath.getLeaf();
     TreePath parentPath = statementPath.getParentPath();
     Tree parent = parentPath.getLeaf();
+    if (parent instanceof ClassTree && statement instanceof VariableTree) {
+      return Optional.of(deleteMember((VariableTree) statement, state));
+    }
     if (parent instanceof BlockTree) {
       BlockTree block = (BlockTree) parent;
       if (block.getStatements().size() == 1) {
@@ -72,7 +78,7 @@ final class StatementRemoval {
           return removeStatement(owner, state);
         }
       }
-      return Optional.of(deleteLines(statement, block.getStatements(), state));
+      return Optional.of(deleteLines(statement, statement, block.getStatements(), state));
     }
     if (parent instanceof CaseTree && ((CaseTree) parent).getCaseKind() == CaseTree.CaseKind.RULE) {
       // case X -> System.gc(); : the arrow needs a body.
@@ -80,7 +86,7 @@ final class StatementRemoval {
     }
     if (parent instanceof CaseTree) {
       List<? extends StatementTree> statements = ((CaseTree) parent).getStatements();
-      return Optional.of(deleteLines(statement, statements == null ? List.of() : statements, state));
+      return Optional.of(deleteLines(statement, statement, statements == null ? List.of() : statements, state));
     }
     if (parent instanceof IfTree && isRemovableIf((IfTree) parent, statement, state)) {
       return removeStatement(parentPath, state);
@@ -194,14 +200,58 @@ final class StatementRemoval {
     return type.isPrimitive() || state.getTypes().unboxedType(type).getTag() == com.sun.tools.javac.code.TypeTag.NONE;
   }
 
-  /** Deletes {@code statement}, whole lines where it stands alone on them. */
-  private static SuggestedFix deleteLines(
-      StatementTree statement, List<? extends StatementTree> siblings, VisitorState state) {
+  /**
+   * A fix that removes two neighbouring statements of one block together ({@code count++;} and the
+   * {@code if} after it), so that their lines go as one paragraph.
+   */
+  static Optional<SuggestedFix> removeAdjacentStatements(TreePath first, TreePath second, VisitorState state) {
+    Tree block = first.getParentPath().getLeaf();
+    if (!(block instanceof BlockTree) || second.getParentPath().getLeaf() != block) {
+      return Optional.empty();
+    }
+    List<? extends StatementTree> statements = ((BlockTree) block).getStatements();
+    int index = statements.indexOf(first.getLeaf());
+    if (index < 0 || index + 1 >= statements.size() || statements.get(index + 1) != second.getLeaf()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        deleteLines((StatementTree) first.getLeaf(), (StatementTree) second.getLeaf(), statements, state));
+  }
+
+  /** Deletes a field declaration's lines with the Javadoc or comment lines right above it. */
+  private static SuggestedFix deleteMember(VariableTree field, VisitorState state) {
     CharSequence source = state.getSourceCode();
-    int start = ASTHelpers.getStartPosition(statement);
-    int end = state.getEndPosition(statement);
+    int start = ASTHelpers.getStartPosition(field);
+    int end = state.getEndPosition(field);
     if (source == null || start < 0 || end <= start || end > source.length()) {
-      return SuggestedFix.delete(statement);
+      return SuggestedFix.delete(field);
+    }
+    Lines lines = new Lines(source);
+    int lineStart = lines.startOfLine(start);
+    int afterCode = lines.skipTrailingComment(end);
+    if (!lines.isBlank(lineStart, start) || !lines.isLineEnd(afterCode)) {
+      return SuggestedFix.replace(start, lines.skipSpaces(end), "");
+    }
+    int from = lines.startOfCommentAbove(lineStart);
+    int to = lines.nextLineStart(afterCode);
+    int previous = lines.previousLineStart(from);
+    if (previous >= 0 && lines.isBlankLine(previous) && (lines.isBlankLine(to) || lines.firstCharOfLine(to) == '}')) {
+      from = previous;
+    } else if ((previous < 0 || lines.lastCharOfLine(previous) == '{') && lines.isBlankLine(to)) {
+      to = lines.nextLineStart(lines.endOfLine(to));
+    }
+    return SuggestedFix.replace(from, to, "");
+  }
+
+  /** Deletes {@code first} to {@code last} of one block, whole lines where they stand alone. */
+  private static SuggestedFix deleteLines(
+      StatementTree first, StatementTree last, List<? extends StatementTree> siblings, VisitorState state) {
+    StatementTree statement = last;
+    CharSequence source = state.getSourceCode();
+    int start = ASTHelpers.getStartPosition(first);
+    int end = state.getEndPosition(last);
+    if (source == null || start < 0 || end <= start || end > source.length()) {
+      return first == last ? SuggestedFix.delete(first) : SuggestedFix.replace(start, end, "");
     }
     Lines lines = new Lines(source);
     int lineStart = lines.startOfLine(start);
@@ -297,6 +347,39 @@ final class StatementRemoval {
       boolean opensParagraph = previous < 0 || isBlankLine(previous) || lastCharOfLine(previous) == '{';
       boolean closesParagraph = next >= text.length() || isBlankLine(next) || firstCharOfLine(next) == '}';
       return first != lineStart && opensParagraph && closesParagraph ? first : lineStart;
+    }
+
+    /**
+     * The start of the comment lines right above {@code lineStart} — a Javadoc or block comment,
+     * or {@code //} lines — or {@code lineStart} itself when there are none.
+     */
+    int startOfCommentAbove(int lineStart) {
+      int first = lineStart;
+      int previous = previousLineStart(first);
+      if (previous >= 0 && endsBlockComment(previous)) {
+        while (previous >= 0 && !startsBlockComment(previous)) {
+          previous = previousLineStart(previous);
+        }
+        return previous >= 0 ? previous : lineStart;
+      }
+      while (previous >= 0 && isCommentLine(previous)) {
+        first = previous;
+        previous = previousLineStart(first);
+      }
+      return first;
+    }
+
+    private boolean endsBlockComment(int lineStart) {
+      int end = endOfLine(lineStart);
+      while (end > lineStart && Character.isWhitespace(text.charAt(end - 1))) {
+        end--;
+      }
+      return end - lineStart >= 2 && text.charAt(end - 2) == '*' && text.charAt(end - 1) == '/';
+    }
+
+    private boolean startsBlockComment(int lineStart) {
+      int i = skipSpaces(lineStart);
+      return i + 1 < text.length() && text.charAt(i) == '/' && text.charAt(i + 1) == '*';
     }
 
     private boolean isCommentLine(int lineStart) {

@@ -10,42 +10,46 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
-import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BinaryTree;
-import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
-import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Flags the two {@code Thread.yield()} shapes that only cost: the "be fair" yield in a loop that
- * works through data, and the bare yield of a loop that polls a flag. Yields that are one tier of a
- * deliberate back-off (a branch of a retry loop, a wait strategy's step) are left alone.
+ * Flags the {@code Thread.yield()} shapes that only cost: the "be nice" yield in a loop that works
+ * through data or in a method called per item, and the yield of a spin-wait. Yields that are one
+ * tier of a deliberate back-off (a retry loop, a wait strategy's step) are left alone.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
     summary =
-        "Thread.yield() enters the OS scheduler for nothing; the OS already preempts threads."
-            + " In a spin-wait use Thread.onSpinWait()",
+        "Thread.yield() enters the OS scheduler for nothing: the OS already preempts threads, and"
+            + " a thread that waits for another should block, not spin",
     severity = SUGGESTION,
     linkType = CUSTOM,
     link = Docs.BUGPATTERN + "ThreadYield.md")
@@ -55,7 +59,23 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
   private static final Matcher<ExpressionTree> THREAD_YIELD =
       staticMethod().onClass("java.lang.Thread").named("yield");
 
-  private static final String ATOMICS = "java.util.concurrent.atomic.";
+  /** Calls after which a yield lets the thread just woken or handed work run: not "be nice". */
+  private static final Set<String> HAND_OFFS =
+      Set.of(
+          "interrupt", "unpark", "notify", "notifyAll", "signal", "signalAll", "countDown", "release",
+          "start", "execute", "submit", "offer", "put", "add", "set", "lazySet", "complete");
+
+  /** Method names of a wait strategy's step, which its caller loops over. */
+  private static final List<String> WAITING_WORDS =
+      List.of("wait", "idle", "spin", "backoff", "back_off", "pause", "yield", "sleep", "park");
+
+  private static final String SPIN_WAIT_TEXT =
+      ". This loop waits for another thread by polling: it burns a CPU (and with yield() a system"
+          + " call per pass) until the state changes. Block instead: CountDownLatch, a"
+          + " CompletableFuture, a Condition, or LockSupport.park() with unpark() from the thread"
+          + " that changes the state. Thread.onSpinWait() is no replacement: when threads"
+          + " outnumber cores the spinner keeps the CPU from the thread it waits for (see the"
+          + " check's page)";
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -66,46 +86,21 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
       return Description.NO_MATCH;
     }
     TreePath statement = state.getPath().getParentPath();
-    TreePath loop = enclosingLoop(statement);
+    TreePath loop = Loops.innermost(statement);
     if (loop == null) {
-      // A yield outside any loop is one step of a caller's wait strategy (Disruptor's
-      // YieldingWaitStrategy): whether it helps depends on that caller. No finding.
-      return Description.NO_MATCH;
+      return matchPerCallCounter(tree, statement, state);
     }
-    if (worksThroughData(loop.getLeaf())) {
+    if (worksThroughData(loop.getLeaf()) && !followsHandOff(statement)) {
       return StatementRemoval.removeEnclosingStatement(state)
           .map(fix -> describeMatch(tree, fix))
           .orElse(Description.NO_MATCH);
     }
-    if (isFlagPoll(loop.getLeaf(), statement.getLeaf())) {
-      if (!JavaTarget.atLeast(state, 9)) {
-        return buildDescription(tree)
-            .setMessage(message() + " (Thread.onSpinWait() needs Java 9; this code targets older.)")
-            .build();
-      }
-      SuggestedFix.Builder fix = SuggestedFix.builder();
-      String thread = SuggestedFixes.qualifyType(state, fix, "java.lang.Thread");
-      return describeMatch(tree, fix.replace(tree, thread + ".onSpinWait()").build());
+    if (isSpinWait(loop.getLeaf(), statement.getLeaf(), state)) {
+      return buildDescription(tree).setMessage(message() + SPIN_WAIT_TEXT).build();
     }
     // A yield in one branch of a retry loop, or in a loop whose condition does work (a CAS, an
     // offer): a back-off tier chosen on purpose, as in ConcurrentHashMap.initTable.
     return Description.NO_MATCH;
-  }
-
-  private static TreePath enclosingLoop(TreePath statement) {
-    for (TreePath path = statement.getParentPath(); path != null; path = path.getParentPath()) {
-      Tree leaf = path.getLeaf();
-      if (leaf instanceof WhileLoopTree
-          || leaf instanceof DoWhileLoopTree
-          || leaf instanceof ForLoopTree
-          || leaf instanceof EnhancedForLoopTree) {
-        return path;
-      }
-      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
-        return null;
-      }
-    }
-    return null;
   }
 
   /**
@@ -154,60 +149,330 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
   }
 
   /**
-   * {@code while (!ready) Thread.yield();}: a waiting loop whose whole body is the yield and whose
-   * condition only reads state — fields, locals and atomic getters, no call that acts.
+   * {@code worker.interrupt(); Thread.yield();}: the yield lets the thread just woken, or handed
+   * work, run (Ant's {@code Parallel.killAll} interrupts each task and yields to it).
    */
-  private static boolean isFlagPoll(Tree loop, Tree statement) {
-    StatementTree body;
-    ExpressionTree condition;
-    if (loop instanceof WhileLoopTree) {
-      body = ((WhileLoopTree) loop).getStatement();
-      condition = ((WhileLoopTree) loop).getCondition();
-    } else if (loop instanceof DoWhileLoopTree) {
-      body = ((DoWhileLoopTree) loop).getStatement();
-      condition = ((DoWhileLoopTree) loop).getCondition();
-    } else {
-      body = ((ForLoopTree) loop).getStatement();
-      condition = ((ForLoopTree) loop).getCondition();
+  private static boolean followsHandOff(TreePath statement) {
+    Tree block = statement.getParentPath().getLeaf();
+    if (!(block instanceof BlockTree)) {
+      return false;
     }
-    boolean onlyTheYield =
-        body == statement
-            || (body instanceof BlockTree
-                && ((BlockTree) body).getStatements().size() == 1
-                && ((BlockTree) body).getStatements().get(0) == statement);
-    return onlyTheYield && condition != null && onlyReads(condition);
+    List<? extends StatementTree> statements = ((BlockTree) block).getStatements();
+    int index = statements.indexOf(statement.getLeaf());
+    if (index < 1 || !(statements.get(index - 1) instanceof ExpressionStatementTree)) {
+      return false;
+    }
+    ExpressionTree previous = ((ExpressionStatementTree) statements.get(index - 1)).getExpression();
+    return previous instanceof MethodInvocationTree
+        && HAND_OFFS.contains(MethodNames.simpleName(((MethodInvocationTree) previous).getMethodSelect()).toString());
   }
 
-  private static boolean onlyReads(ExpressionTree condition) {
-    return !TreeSearch.anyMatch(condition, ThreadYield::acts);
+  /**
+   * A loop that only waits: {@code while (!ready) Thread.yield();} — the whole body is the yield
+   * and the condition only reads state — or the same with the exit test in the body, {@code for
+   * (;;) { if (ready) break; Thread.yield(); }}.
+   */
+  private static boolean isSpinWait(Tree loop, Tree yieldStatement, VisitorState state) {
+    if (loop instanceof EnhancedForLoopTree) {
+      return false;
+    }
+    List<? extends StatementTree> body = Loops.statements(Loops.body(loop));
+    ExpressionTree condition = Loops.condition(loop);
+    if (body.size() == 1 && body.get(0) == yieldStatement) {
+      return condition != null && Reads.only(condition, state);
+    }
+    if (body.size() != 2 || !(condition == null || isTrue(condition))) {
+      return false;
+    }
+    if (loop instanceof ForLoopTree
+        && (!((ForLoopTree) loop).getInitializer().isEmpty() || !((ForLoopTree) loop).getUpdate().isEmpty())) {
+      return false;
+    }
+    StatementTree other = body.get(0) == yieldStatement ? body.get(1) : body.get(1) == yieldStatement ? body.get(0) : null;
+    return other instanceof IfTree
+        && ((IfTree) other).getElseStatement() == null
+        && isPlainExit(((IfTree) other).getThenStatement())
+        && Reads.only(((IfTree) other).getCondition(), state);
   }
 
-  /** A call that is not an atomic read, an allocation, an assignment or an increment. */
-  private static boolean acts(Tree node) {
-    if (node instanceof MethodInvocationTree) {
-      return !isAtomicRead((MethodInvocationTree) node);
+  private static boolean isTrue(ExpressionTree condition) {
+    return Boolean.TRUE.equals(ASTHelpers.constValue(condition, Boolean.class));
+  }
+
+  /** {@code break;}, {@code return;} or {@code return value;}, alone or in a block. */
+  private static boolean isPlainExit(StatementTree statement) {
+    List<? extends StatementTree> statements = Loops.statements(statement);
+    if (statements.size() != 1) {
+      return false;
     }
-    switch (node.getKind()) {
-      case NEW_CLASS:
-      case NEW_ARRAY:
-      case ASSIGNMENT:
-      case PREFIX_INCREMENT:
-      case PREFIX_DECREMENT:
-      case POSTFIX_INCREMENT:
-      case POSTFIX_DECREMENT:
-        return true;
-      default:
-        return node instanceof CompoundAssignmentTree;
+    StatementTree exit = statements.get(0);
+    return (exit instanceof BreakTree && ((BreakTree) exit).getLabel() == null) || exit instanceof ReturnTree;
+  }
+
+  /**
+   * The seed's own "be nice" outside a loop: a method called per message or item that yields every
+   * N calls, {@code if (++dispatched % 1000 == 0) { dispatched = 0; Thread.yield(); }}. The yield
+   * goes; so do the counter and its {@code if} when nothing else reads the counter.
+   */
+  private Description matchPerCallCounter(MethodInvocationTree yieldCall, TreePath statement, VisitorState state) {
+    Optional<PerCallCounter> counter = PerCallCounter.find(statement, state);
+    if (counter.isEmpty()) {
+      // A yield outside any loop is otherwise one step of a caller's wait strategy (Disruptor's
+      // YieldingWaitStrategy): whether it helps depends on that caller. No finding.
+      return Description.NO_MATCH;
+    }
+    Optional<SuggestedFix> fix = counter.get().removal(state);
+    if (fix.isEmpty()) {
+      fix = StatementRemoval.removeEnclosingStatement(state);
+    }
+    return fix.map(f -> describeMatch(yieldCall, f)).orElse(Description.NO_MATCH);
+  }
+
+  /**
+   * {@code if (++n % K == 0)}, {@code if ((n++ & M) == 0)}, or {@code n++;} then {@code if (n % K ==
+   * 0)}, on an integral field, around the yield, as a statement of a method's body that does
+   * other work.
+   */
+  private record PerCallCounter(
+      Symbol field, TreePath ifStatement, TreePath increment, boolean onlyResetsAndYield) {
+
+    static Optional<PerCallCounter> find(TreePath statement, VisitorState state) {
+      TreePath ifPath = statement.getParentPath();
+      if (ifPath.getLeaf() instanceof BlockTree) {
+        ifPath = ifPath.getParentPath();
+      }
+      if (!(ifPath.getLeaf() instanceof IfTree) || ((IfTree) ifPath.getLeaf()).getElseStatement() != null) {
+        return Optional.empty();
+      }
+      IfTree ifTree = (IfTree) ifPath.getLeaf();
+      TreePath bodyPath = ifPath.getParentPath();
+      if (!(bodyPath.getLeaf() instanceof BlockTree) || !(bodyPath.getParentPath().getLeaf() instanceof MethodTree)) {
+        return Optional.empty();
+      }
+      MethodTree method = (MethodTree) bodyPath.getParentPath().getLeaf();
+      String name = method.getName().toString().toLowerCase(Locale.ROOT);
+      if (WAITING_WORDS.stream().anyMatch(name::contains)) {
+        return Optional.empty();
+      }
+      CounterTest test = CounterTest.of(ifTree.getCondition());
+      if (test == null || !isIntegralField(test.counter())) {
+        return Optional.empty();
+      }
+      List<? extends StatementTree> statements = ((BlockTree) bodyPath.getLeaf()).getStatements();
+      TreePath increment = null;
+      if (!test.increments()) {
+        int index = statements.indexOf(ifTree);
+        for (int i = 0; i < index && increment == null; i++) {
+          if (increments(statements.get(i), test.counter())) {
+            increment = new TreePath(bodyPath, statements.get(i));
+          }
+        }
+        if (increment == null) {
+          return Optional.empty();
+        }
+      }
+      // Other work besides the counter: a method called per message, not a wait step.
+      if (statements.size() <= (increment == null ? 1 : 2)) {
+        return Optional.empty();
+      }
+      boolean onlyResets =
+          Loops.statements(ifTree.getThenStatement()).stream()
+              .allMatch(s -> s == statement.getLeaf() || isReset(s, test.counter()));
+      return Optional.of(new PerCallCounter(test.counter(), ifPath, increment, onlyResets));
+    }
+
+    /** Removes the if, the increment and the field, when the counter serves only this yield. */
+    Optional<SuggestedFix> removal(VisitorState state) {
+      if (!onlyResetsAndYield || !field.isPrivate()) {
+        return Optional.empty();
+      }
+      CompilationUnitTree unit = state.getPath().getCompilationUnit();
+      Optional<TreePath> declaration = SymbolUses.declaration(unit, field);
+      Tree incrementLeaf = increment == null ? null : increment.getLeaf();
+      if (declaration.isEmpty()
+          || !hasNoInitializerWithEffect((VariableTree) declaration.get().getLeaf(), state)
+          || !SymbolUses.in(unit, field).stream()
+              .allMatch(use -> SymbolUses.isWithin(use, ifStatement.getLeaf(), incrementLeaf))) {
+        return Optional.empty();
+      }
+      Optional<SuggestedFix> statements =
+          increment == null
+              ? StatementRemoval.removeStatement(ifStatement, state)
+              : StatementRemoval.removeAdjacentStatements(increment, ifStatement, state)
+                  .or(() -> both(StatementRemoval.removeStatement(increment, state), StatementRemoval.removeStatement(ifStatement, state)));
+      return both(statements, StatementRemoval.removeStatement(declaration.get(), state));
+    }
+
+    private static boolean hasNoInitializerWithEffect(VariableTree declaration, VisitorState state) {
+      return declaration.getInitializer() == null
+          || StatementRemoval.hasNoEffect(declaration.getInitializer(), state);
+    }
+
+    private static Optional<SuggestedFix> both(Optional<SuggestedFix> first, Optional<SuggestedFix> second) {
+      if (first.isEmpty() || second.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(SuggestedFix.builder().merge(first.get()).merge(second.get()).build());
+    }
+
+    private static boolean isIntegralField(Symbol symbol) {
+      if (symbol == null || symbol.getKind() != javax.lang.model.element.ElementKind.FIELD) {
+        return false;
+      }
+      switch (symbol.asType().getKind()) {
+        case INT:
+        case LONG:
+        case SHORT:
+        case BYTE:
+          return true;
+        default:
+          return false;
+      }
+    }
+
+    /** {@code n++;}, {@code ++n;}, {@code n += 1;} */
+    private static boolean increments(StatementTree statement, Symbol counter) {
+      if (!(statement instanceof ExpressionStatementTree)) {
+        return false;
+      }
+      ExpressionTree expression = ((ExpressionStatementTree) statement).getExpression();
+      switch (expression.getKind()) {
+        case PREFIX_INCREMENT:
+        case POSTFIX_INCREMENT:
+          return counter.equals(ASTHelpers.getSymbol(((com.sun.source.tree.UnaryTree) expression).getExpression()));
+        case PLUS_ASSIGNMENT:
+          return counter.equals(ASTHelpers.getSymbol(((CompoundAssignmentTree) expression).getVariable()))
+              && ASTHelpers.constValue(((CompoundAssignmentTree) expression).getExpression()) != null;
+        default:
+          return false;
+      }
+    }
+
+    /** {@code n = 0;} */
+    private static boolean isReset(StatementTree statement, Symbol counter) {
+      if (!(statement instanceof ExpressionStatementTree)
+          || !(((ExpressionStatementTree) statement).getExpression() instanceof com.sun.source.tree.AssignmentTree)) {
+        return false;
+      }
+      com.sun.source.tree.AssignmentTree assignment =
+          (com.sun.source.tree.AssignmentTree) ((ExpressionStatementTree) statement).getExpression();
+      return counter.equals(ASTHelpers.getSymbol(assignment.getVariable()))
+          && ASTHelpers.constValue(assignment.getExpression()) != null;
     }
   }
 
-  /** {@code flag.get()}, {@code count.getAcquire()}: a no-argument getter of an atomic. */
-  private static boolean isAtomicRead(MethodInvocationTree call) {
-    Symbol method = ASTHelpers.getSymbol(call);
-    return call.getArguments().isEmpty()
-        && call.getMethodSelect() instanceof MemberSelectTree
-        && method != null
-        && method.getSimpleName().toString().startsWith("get")
-        && method.owner.getQualifiedName().toString().startsWith(ATOMICS);
+  /** The {@code n % K == 0} / {@code (n & M) == 0} test, with the counter and whether it bumps it. */
+  private record CounterTest(Symbol counter, boolean increments) {
+    static CounterTest of(ExpressionTree condition) {
+      ExpressionTree test = ASTHelpers.stripParentheses(condition);
+      if (test.getKind() != Tree.Kind.EQUAL_TO) {
+        return null;
+      }
+      BinaryTree equality = (BinaryTree) test;
+      ExpressionTree other =
+          isZero(equality.getRightOperand()) ? equality.getLeftOperand()
+              : isZero(equality.getLeftOperand()) ? equality.getRightOperand() : null;
+      if (other == null) {
+        return null;
+      }
+      other = ASTHelpers.stripParentheses(other);
+      if ((other.getKind() != Tree.Kind.REMAINDER && other.getKind() != Tree.Kind.AND)
+          || ASTHelpers.constValue(((BinaryTree) other).getRightOperand()) == null) {
+        return null;
+      }
+      ExpressionTree counter = ASTHelpers.stripParentheses(((BinaryTree) other).getLeftOperand());
+      boolean increments =
+          counter.getKind() == Tree.Kind.PREFIX_INCREMENT || counter.getKind() == Tree.Kind.POSTFIX_INCREMENT;
+      if (increments) {
+        counter = ((com.sun.source.tree.UnaryTree) counter).getExpression();
+      }
+      if (!(counter instanceof IdentifierTree || counter instanceof MemberSelectTree)) {
+        return null;
+      }
+      return new CounterTest(ASTHelpers.getSymbol(counter), increments);
+    }
+
+    private static boolean isZero(ExpressionTree operand) {
+      Object value = ASTHelpers.constValue(operand);
+      return value instanceof Number && ((Number) value).longValue() == 0;
+    }
+  }
+
+  /**
+   * Whether a condition only reads state: fields, locals, operators, and no-argument accessors —
+   * getters of {@code java.util.concurrent.atomic} types and of references, conventional {@code
+   * getX()}/{@code isX()}/{@code hasX()}/{@code size()}, or a method of this file that returns a
+   * field. A call with arguments, an allocation, an assignment or an increment acts.
+   */
+  private static final class Reads {
+    private Reads() {}
+
+    static boolean only(ExpressionTree condition, VisitorState state) {
+      return !TreeSearch.anyMatch(condition, node -> acts(node, state));
+    }
+
+    private static boolean acts(Tree node, VisitorState state) {
+      if (node instanceof MethodInvocationTree) {
+        return !isAccessor((MethodInvocationTree) node, state);
+      }
+      switch (node.getKind()) {
+        case NEW_CLASS:
+        case NEW_ARRAY:
+        case ASSIGNMENT:
+        case PREFIX_INCREMENT:
+        case PREFIX_DECREMENT:
+        case POSTFIX_INCREMENT:
+        case POSTFIX_DECREMENT:
+          return true;
+        default:
+          return node instanceof CompoundAssignmentTree;
+      }
+    }
+
+    private static boolean isAccessor(MethodInvocationTree call, VisitorState state) {
+      Symbol method = ASTHelpers.getSymbol(call);
+      if (!call.getArguments().isEmpty() || method == null) {
+        return false;
+      }
+      String name = method.getSimpleName().toString();
+      if (name.startsWith("getAnd")) {
+        return false; // getAndIncrement(), getAndSet(): they write
+      }
+      String owner = method.owner.getQualifiedName().toString();
+      if (owner.startsWith("java.util.concurrent.atomic.")) {
+        return name.startsWith("get");
+      }
+      if (name.equals("get")) {
+        Type reference = state.getTypeFromString("java.lang.ref.Reference");
+        return reference != null && ASTHelpers.isSubtype(method.owner.type, reference, state);
+      }
+      return name.equals("size")
+          || isConventional(name, "get")
+          || isConventional(name, "is")
+          || isConventional(name, "has")
+          || returnsAField(method, state);
+    }
+
+    /** {@code getInFlight}, {@code isDone}, {@code hasNext}: a prefix, then a capital letter. */
+    private static boolean isConventional(String name, String prefix) {
+      return name.length() > prefix.length()
+          && name.startsWith(prefix)
+          && Character.isUpperCase(name.charAt(prefix.length()));
+    }
+
+    /** A method of this file whose body is {@code return field;}. */
+    private static boolean returnsAField(Symbol method, VisitorState state) {
+      Optional<TreePath> declaration = SymbolUses.declaration(state.getPath().getCompilationUnit(), method);
+      if (declaration.isEmpty() || !(declaration.get().getLeaf() instanceof MethodTree)) {
+        return false;
+      }
+      BlockTree body = ((MethodTree) declaration.get().getLeaf()).getBody();
+      if (body == null || body.getStatements().size() != 1 || !(body.getStatements().get(0) instanceof ReturnTree)) {
+        return false;
+      }
+      ExpressionTree returned = ((ReturnTree) body.getStatements().get(0)).getExpression();
+      Symbol field = returned == null ? null : ASTHelpers.getSymbol(ASTHelpers.stripParentheses(returned));
+      return field != null && field.getKind() == javax.lang.model.element.ElementKind.FIELD;
+    }
   }
 }

@@ -35,11 +35,199 @@ final class ThreadYieldTest {
             "  }",
             "  void awaitReady() {",
             "    while (!ready) {",
-            "      // BUG: Diagnostic contains: Did you mean 'Thread.onSpinWait();'",
+            "      // BUG: Diagnostic contains: This loop waits for another thread by polling",
             "      Thread.yield();",
             "    }",
-            "    // BUG: Diagnostic contains: Did you mean 'do Thread.onSpinWait(); while",
+            "    // BUG: Diagnostic contains: Block instead: CountDownLatch",
             "    do Thread.yield(); while (!done.get());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The issue's shapes: accessors in the condition, the exit test inside the body. */
+  @Test
+  void identificationSpinWaitsThroughAccessorsAndInnerExits() {
+    compilationHelper
+        .addSourceLines(
+            "Dispatcher.java",
+            "import java.util.List;",
+            "import java.util.concurrent.Future;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "class Dispatcher {",
+            "  static final class State {",
+            "    private volatile int inFlight;",
+            "    int getInFlight() { return inFlight; }",
+            "    boolean isOpen() { return inFlight >= 0; }",
+            "  }",
+            "  private final State state = new State();",
+            "  private final AtomicBoolean done = new AtomicBoolean();",
+            "  private final AtomicInteger pending = new AtomicInteger();",
+            "  private volatile boolean ready;",
+            "  private volatile List<String> queue;",
+            "  private boolean loaded() { return ready; }",
+            "  void throttle(int max) {",
+            "    while (state.getInFlight() >= max) {",
+            "      // BUG: Diagnostic contains: ThreadYield",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  void awaitFuture(Future<?> future) {",
+            "    // BUG: Diagnostic contains: ThreadYield",
+            "    while (!future.isDone()) Thread.yield();",
+            "  }",
+            "  void awaitEmpty() {",
+            "    // BUG: Diagnostic contains: ThreadYield",
+            "    while (!queue.isEmpty() || queue.size() > 0) Thread.yield();",
+            "  }",
+            "  void awaitLoaded() {",
+            "    // BUG: Diagnostic contains: ThreadYield",
+            "    while (!loaded()) Thread.yield();",
+            "  }",
+            "  void breakInside() {",
+            "    for (;;) {",
+            "      if (ready) break;",
+            "      // BUG: Diagnostic contains: ThreadYield",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  boolean returnInside() {",
+            "    while (true) {",
+            "      if (done.get()) {",
+            "        return true;",
+            "      }",
+            "      // BUG: Diagnostic contains: ThreadYield",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  void yieldFirst() {",
+            "    for (;;) {",
+            "      // BUG: Diagnostic contains: ThreadYield",
+            "      Thread.yield();",
+            "      if (pending.get() == 0) return;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationSilentOnConditionsThatAct() {
+    compilationHelper
+        .addSourceLines(
+            "Actors.java",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.function.Supplier;",
+            "class Actors {",
+            "  private final AtomicInteger counter = new AtomicInteger();",
+            "  private volatile int state;",
+            "  int advance() { return ++state; }",
+            "  void waits(Lock lock, Supplier<Boolean> ready, int[] slots) {",
+            "    while (counter.getAndIncrement() < 10) Thread.yield();",
+            "    while (!lock.tryLock()) Thread.yield();",
+            "    while (!ready.get()) Thread.yield();",
+            "    while (advance() < 10) Thread.yield();",
+            "    while (slots[0] == 0 && counter.compareAndSet(0, 1)) Thread.yield();",
+            "    for (;;) {",
+            "      if (state == 2) {",
+            "        state = 3;",
+            "        break;",
+            "      }",
+            "      Thread.yield();",
+            "    }",
+            "    for (;;) {",
+            "      if (state == 2) break; else state++;",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Ant's Parallel.killAll interrupts each task and yields to it: a hand-off, not "be nice". */
+  @Test
+  void identificationSilentWhenYieldingToAThreadJustWoken() {
+    compilationHelper
+        .addSourceLines(
+            "Tasks.java",
+            "import java.util.List;",
+            "import java.util.concurrent.Executor;",
+            "class Tasks {",
+            "  void killAll(Thread[] running) {",
+            "    for (Thread thread : running) {",
+            "      thread.interrupt();",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  void startAll(List<Thread> threads, Executor executor) {",
+            "    for (Thread thread : threads) {",
+            "      thread.start();",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The seed's "be nice" outside a loop: a per-call counter in a method called per item. */
+  @Test
+  void identificationPerCallCounter() {
+    compilationHelper
+        .addSourceLines(
+            "Dispatcher.java",
+            "class Dispatcher {",
+            "  private int dispatched;",
+            "  private long handled;",
+            "  static int events;",
+            "  void dispatch(Runnable message) {",
+            "    message.run();",
+            "    // BUG: Diagnostic contains: ThreadYield",
+            "    if (++dispatched % 1000 == 0) { dispatched = 0; Thread.yield(); }",
+            "  }",
+            "  void handle(Runnable message) {",
+            "    handled++;",
+            "    message.run();",
+            "    if ((handled & 0xfff) == 0) {",
+            "      // BUG: Diagnostic contains: ThreadYield",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "  static void onEvent(Runnable event) {",
+            "    event.run();",
+            "    // BUG: Diagnostic contains: ThreadYield",
+            "    if (events++ % 64 == 0) Thread.yield();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A wait strategy's step, or a counter that is not a field: the caller decides, no finding. */
+  @Test
+  void identificationSilentOnWaitStepsWithCounters() {
+    compilationHelper
+        .addSourceLines(
+            "Steps.java",
+            "class Steps {",
+            "  private int spins;",
+            "  private int calls;",
+            "  void idle() {",
+            "    spins++;",
+            "    if (spins % 100 == 0) Thread.yield();",
+            "    calls++;",
+            "  }",
+            "  void onlyTheCounter() {",
+            "    if (++calls % 100 == 0) Thread.yield();",
+            "  }",
+            "  int step(int counter, Runnable work) {",
+            "    work.run();",
+            "    if (counter % 100 == 0) Thread.yield();",
+            "    return counter - 1;",
+            "  }",
+            "  void notACounterTest(Runnable work) {",
+            "    work.run();",
+            "    if (++calls > 100) Thread.yield();",
             "  }",
             "}")
         .doTest();
@@ -115,15 +303,6 @@ final class ThreadYieldTest {
             "      }",
             "    }",
             "  }",
-            "  // Checks, then yields: the loop does more than wait.",
-            "  void lostRace() {",
-            "    for (;;) {",
-            "      if (state.get() == 2) {",
-            "        return;",
-            "      }",
-            "      Thread.yield();",
-            "    }",
-            "  }",
             "  void asTask(Executor executor) {",
             "    executor.execute(Thread::yield);",
             "    executor.execute(() -> Thread.yield());",
@@ -191,9 +370,6 @@ final class ThreadYieldTest {
             "    do {",
             "      Thread.yield();",
             "    } while (!done.get());",
-            "    for (; !ready; ) {",
-            "      Thread.yield();",
-            "    }",
             "  }",
             "}")
         .addOutputLines(
@@ -215,20 +391,80 @@ final class ThreadYieldTest {
             "  }",
             "",
             "  void awaitReady() {",
-            "    while (!ready) Thread.onSpinWait();",
+            "    while (!ready) Thread.yield();",
             "    do {",
-            "      Thread.onSpinWait();",
+            "      Thread.yield();",
             "    } while (!done.get());",
-            "    for (; !ready; ) {",
-            "      Thread.onSpinWait();",
-            "    }",
             "  }",
             "}")
         .doTest(TEXT_MATCH);
   }
 
   @Test
-  void replacementBeforeJava9DeletesNothing() {
+  void replacementPerCallCounter() {
+    refactoringHelper
+        .addInputLines(
+            "Dispatcher.java",
+            "class Dispatcher {",
+            "  /** Messages since the last yield. */",
+            "  private int dispatched;",
+            "  private long handled;",
+            "  private int shared;",
+            "",
+            "  void dispatch(Runnable message) {",
+            "    message.run();",
+            "    if (++dispatched % 1000 == 0) {",
+            "      dispatched = 0;",
+            "      Thread.yield(); // be nice to the other consumers",
+            "    }",
+            "  }",
+            "",
+            "  void handle(Runnable message) {",
+            "    message.run();",
+            "",
+            "    handled++;",
+            "    if ((handled & 0xfff) == 0) Thread.yield();",
+            "  }",
+            "",
+            "  void publish(Runnable message) {",
+            "    message.run();",
+            "    if (++shared % 100 == 0) {",
+            "      Thread.yield();",
+            "    }",
+            "  }",
+            "",
+            "  int shared() {",
+            "    return shared;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Dispatcher.java",
+            "class Dispatcher {",
+            "  private int shared;",
+            "",
+            "  void dispatch(Runnable message) {",
+            "    message.run();",
+            "  }",
+            "",
+            "  void handle(Runnable message) {",
+            "    message.run();",
+            "  }",
+            "",
+            "  void publish(Runnable message) {",
+            "    message.run();",
+            "    if (++shared % 100 == 0) {",
+            "    }",
+            "  }",
+            "",
+            "  int shared() {",
+            "    return shared;",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  @Test
+  void identificationSpinWaitOnAnyTarget() {
     compilationHelper
         .setArgs("-source", "8", "-target", "8")
         .addSourceLines(
@@ -236,7 +472,7 @@ final class ThreadYieldTest {
             "class Waiter {",
             "  volatile boolean ready;",
             "  void await() {",
-            "    // BUG: Diagnostic contains: needs Java 9",
+            "    // BUG: Diagnostic contains: Block instead",
             "    while (!ready) Thread.yield();",
             "  }",
             "}")
@@ -288,6 +524,53 @@ final class ThreadYieldTest {
             "  void drain(int[] items) {",
             "    for (int item : items) {",
             "    }",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
+  @Test
+  void replacementPerCallCounterLeavesNoDebris() {
+    String patched =
+        PatchMode.patchConverged(
+            "ThreadYield",
+            "Consumer.java",
+            String.join(
+                "\n",
+                "class Consumer {",
+                "  private final StringBuilder log = new StringBuilder();",
+                "",
+                "  // Counts messages so that we yield every so often.",
+                "  private int sinceYield;",
+                "",
+                "  void onMessage(String message) {",
+                "    log.append(message);",
+                "",
+                "    sinceYield++;",
+                "    if (sinceYield % 500 == 0) {",
+                "      sinceYield = 0;",
+                "      Thread.yield();",
+                "    }",
+                "  }",
+                "",
+                "  String log() {",
+                "    return log.toString();",
+                "  }",
+                "}",
+                ""));
+    assertEquals(
+        String.join(
+            "\n",
+            "class Consumer {",
+            "  private final StringBuilder log = new StringBuilder();",
+            "",
+            "  void onMessage(String message) {",
+            "    log.append(message);",
+            "  }",
+            "",
+            "  String log() {",
+            "    return log.toString();",
             "  }",
             "}",
             ""),

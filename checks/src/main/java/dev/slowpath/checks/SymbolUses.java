@@ -1,0 +1,92 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.Name;
+
+/** Where a field or method is declared and used in one file: for fixes that look past one call. */
+final class SymbolUses {
+  private SymbolUses() {}
+
+  /**
+   * Every identifier, member select or method reference in {@code unit} that refers to {@code
+   * symbol}; the declaration itself is not a use. Names are compared before symbols are resolved.
+   */
+  static List<TreePath> in(CompilationUnitTree unit, Symbol symbol) {
+    Name name = symbol.getSimpleName();
+    List<TreePath> uses = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        check(tree, tree.getName());
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        check(tree, tree.getIdentifier());
+        return super.visitMemberSelect(tree, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
+        check(tree, tree.getName());
+        return super.visitMemberReference(tree, null);
+      }
+
+      private void check(Tree tree, Name used) {
+        if (used.contentEquals(name) && symbol.equals(ASTHelpers.getSymbol(tree))) {
+          uses.add(getCurrentPath());
+        }
+      }
+    }.scan(unit, null);
+    return uses;
+  }
+
+  /** The declaration of {@code symbol} in {@code unit}: a field, local or method. */
+  static Optional<TreePath> declaration(CompilationUnitTree unit, Symbol symbol) {
+    List<TreePath> found = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getName().contentEquals(symbol.getSimpleName()) && symbol.equals(ASTHelpers.getSymbol(tree))) {
+          found.add(getCurrentPath());
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitMethod(MethodTree tree, Void unused) {
+        if (tree.getName().contentEquals(symbol.getSimpleName()) && symbol.equals(ASTHelpers.getSymbol(tree))) {
+          found.add(getCurrentPath());
+        }
+        return super.visitMethod(tree, null);
+      }
+    }.scan(unit, null);
+    return found.stream().findFirst();
+  }
+
+  /** Whether {@code path} lies inside one of {@code trees} (nulls ignored). */
+  static boolean isWithin(TreePath path, Tree... trees) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      for (Tree tree : trees) {
+        if (tree != null && p.getLeaf() == tree) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
