@@ -17,6 +17,7 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.FindIdentifiers;
 import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -31,6 +32,10 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -56,6 +61,16 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
       instanceMethod().onExactClass("java.lang.Thread").named("getStackTrace");
   private static final Matcher<ExpressionTree> THROWABLE_TRACE =
       instanceMethod().onDescendantOf("java.lang.Throwable").named("getStackTrace");
+  private static final Matcher<ExpressionTree> PRINT_TRACE =
+      instanceMethod().onDescendantOf("java.lang.Throwable").named("printStackTrace");
+
+  /** What reads printed text piece by piece, to search it rather than show it. */
+  private static final Set<String> TEXT_SEARCHES =
+      Set.of(
+          "indexOf", "lastIndexOf", "charAt", "substring", "split", "lines", "startsWith", "endsWith",
+          "contains", "regionMatches", "matches", "readLine");
+  private static final Set<String> TEXT_READERS =
+      Set.of("java.util.StringTokenizer", "java.io.StringReader", "java.util.Scanner");
 
   /** JDK throwables whose constructors the JVM leaves out of the trace they fill in. */
   private static final Set<String> FRESH_THROWABLES =
@@ -67,6 +82,10 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (tree.getArguments().size() == 1
+        && "printStackTrace".contentEquals(MethodNames.simpleName(tree.getMethodSelect()))) {
+      return matchPrintedTrace(tree, state);
+    }
     if (!MethodNames.isNoArgCallNamed(tree, "getStackTrace")) {
       return Description.NO_MATCH;
     }
@@ -92,6 +111,130 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
           .build();
     }
     return Description.NO_MATCH;
+  }
+
+  /**
+   * {@code new Throwable().printStackTrace(writer)} whose text the method then searches — the
+   * slowest way to find a caller: every frame is resolved and formatted as text, then parsed back.
+   * Reported without a fix: how the parse picks its frame ("the first line after the logger's
+   * class") is a search, not an index that maps to {@code skip(n)}.
+   */
+  private Description matchPrintedTrace(MethodInvocationTree tree, VisitorState state) {
+    if (!PRINT_TRACE.matches(tree, state) || !(tree.getMethodSelect() instanceof MemberSelectTree)) {
+      return Description.NO_MATCH;
+    }
+    ExpressionTree receiver =
+        ASTHelpers.stripParentheses(((MemberSelectTree) tree.getMethodSelect()).getExpression());
+    boolean fresh =
+        isFreshThrowable(receiver)
+            || (receiver instanceof IdentifierTree && isLocalFreshThrowable((IdentifierTree) receiver, state));
+    if (!fresh
+        || !JavaTarget.atLeast(state, 9)
+        || NonProductionCode.contains(state)
+        || isInCatchBlock(state)
+        || !isTextSearched(tree.getArguments().get(0), state)) {
+      return Description.NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "printStackTrace() of a fresh throwable formats every frame of the stack as text, which"
+                + " this method then searches for a caller: slower still than getStackTrace()."
+                + " Walk only as far as needed: StackWalker.getInstance().walk(frames -> frames"
+                + ".dropWhile(f -> !f.getClassName().equals(LOGGER)).dropWhile(f -> f.getClassName()"
+                + ".equals(LOGGER)).findFirst())")
+        .build();
+  }
+
+  /**
+   * Whether the text printed into {@code target} (a {@code PrintWriter} over a {@code
+   * StringWriter}, a {@code PrintStream} over a byte stream) is searched in the same method: a
+   * local connected to the target by assignments is read with {@code indexOf}, {@code charAt},
+   * {@code split}, {@code readLine}, … or handed to a tokenizer. Text that is only returned,
+   * logged or printed is a dump, which the check leaves alone.
+   */
+  private static boolean isTextSearched(ExpressionTree target, VisitorState state) {
+    Tree scope = null;
+    for (Tree enclosing : state.getPath()) {
+      if (enclosing instanceof MethodTree || enclosing instanceof LambdaExpressionTree) {
+        scope = enclosing;
+        break;
+      }
+      if (enclosing instanceof ClassTree) {
+        return false;
+      }
+    }
+    if (scope == null) {
+      return false;
+    }
+    Set<Symbol> text = localsConnectedTo(target, scope);
+    return !text.isEmpty()
+        && TreeSearch.anyMatch(
+            scope,
+            node -> {
+              if (node instanceof MethodInvocationTree) {
+                MethodInvocationTree call = (MethodInvocationTree) node;
+                return TEXT_SEARCHES.contains(MethodNames.simpleName(call.getMethodSelect()).toString())
+                    && ASTHelpers.getReceiver(call) != null
+                    && mentions(ASTHelpers.getReceiver(call), text);
+              }
+              if (node instanceof NewClassTree) {
+                Symbol type = ASTHelpers.getSymbol(((NewClassTree) node).getIdentifier());
+                return type != null
+                    && TEXT_READERS.contains(type.getQualifiedName().toString())
+                    && ((NewClassTree) node).getArguments().stream().anyMatch(a -> mentions(a, text));
+              }
+              return false;
+            });
+  }
+
+  /** The locals in {@code target}, and those linked to them by an initializer or assignment. */
+  private static Set<Symbol> localsConnectedTo(ExpressionTree target, Tree scope) {
+    List<Map.Entry<Symbol, Tree>> links = new ArrayList<>();
+    TreeSearch.anyMatch(
+        scope,
+        node -> {
+          if (node instanceof VariableTree && ((VariableTree) node).getInitializer() != null) {
+            links.add(Map.entry(ASTHelpers.getSymbol(node), ((VariableTree) node).getInitializer()));
+          } else if (node instanceof AssignmentTree) {
+            Symbol assigned = ASTHelpers.getSymbol(((AssignmentTree) node).getVariable());
+            if (assigned != null) {
+              links.add(Map.entry(assigned, ((AssignmentTree) node).getExpression()));
+            }
+          }
+          return false;
+        });
+    Set<Symbol> text = new HashSet<>(localsIn(target));
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (Map.Entry<Symbol, Tree> link : links) {
+        Set<Symbol> source = localsIn(link.getValue());
+        boolean connected = text.contains(link.getKey()) || source.stream().anyMatch(text::contains);
+        if (connected && (text.add(link.getKey()) | text.addAll(source))) {
+          grew = true;
+        }
+      }
+    }
+    return text;
+  }
+
+  private static Set<Symbol> localsIn(Tree tree) {
+    Set<Symbol> locals = new HashSet<>();
+    TreeSearch.anyMatch(
+        tree,
+        node -> {
+          Symbol symbol = node instanceof IdentifierTree ? ASTHelpers.getSymbol(node) : null;
+          if (symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE) {
+            locals.add(symbol);
+          }
+          return false;
+        });
+    return locals;
+  }
+
+  private static boolean mentions(Tree tree, Set<Symbol> locals) {
+    return TreeSearch.anyMatch(
+        tree, node -> node instanceof IdentifierTree && locals.contains(ASTHelpers.getSymbol(node)));
   }
 
   /**
@@ -251,7 +394,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
   }
 
   private static String unusedName(String preferred, VisitorState state) {
-    Set<String> taken = new java.util.HashSet<>();
+    Set<String> taken = new HashSet<>();
     for (Symbol symbol : FindIdentifiers.findAllIdents(state)) {
       taken.add(symbol.getSimpleName().toString());
     }

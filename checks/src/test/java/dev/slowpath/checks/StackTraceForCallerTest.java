@@ -18,6 +18,98 @@ final class StackTraceForCallerTest {
   private final BugCheckerRefactoringTestHelper refactoringHelper =
       BugCheckerRefactoringTestHelper.newInstance(StackTraceForCaller.class, getClass());
 
+  /**
+   * A caller found by printing a fresh throwable and searching the text (reduced from LogKit's
+   * StackIntrospector and from application loggers): reported, without a fix.
+   */
+  @Test
+  void identificationPrintedTraceSearchedForTheCaller() {
+    compilationHelper
+        .addSourceLines(
+            "Callers.java",
+            "import java.io.BufferedReader;",
+            "import java.io.ByteArrayOutputStream;",
+            "import java.io.IOException;",
+            "import java.io.PrintStream;",
+            "import java.io.PrintWriter;",
+            "import java.io.StringReader;",
+            "import java.io.StringWriter;",
+            "class Callers {",
+            "  static String callingClass(String logger) {",
+            "    StringWriter sw = new StringWriter();",
+            "    PrintWriter pw = new PrintWriter(sw);",
+            "    // BUG: Diagnostic contains: formats every frame of the stack as text",
+            "    new Throwable().printStackTrace(pw);",
+            "    String stack = sw.toString();",
+            "    int begin = stack.lastIndexOf(logger);",
+            "    return begin < 0 ? null : stack.substring(begin);",
+            "  }",
+            "  static String callerMethod(Class<?> type) {",
+            "    StringWriter sw = new StringWriter();",
+            "    Throwable throwable = new Throwable();",
+            "    // BUG: Diagnostic contains: StackWalker.getInstance().walk",
+            "    throwable.printStackTrace(new PrintWriter(sw, true));",
+            "    StringBuffer buffer = sw.getBuffer();",
+            "    StringBuilder line = new StringBuilder();",
+            "    for (int i = 0; i < buffer.length(); i++) {",
+            "      char ch = buffer.charAt(i);",
+            "      if (ch == '\\n') break;",
+            "      line.append(ch);",
+            "    }",
+            "    return line.toString();",
+            "  }",
+            "  static String secondLine() throws IOException {",
+            "    ByteArrayOutputStream bytes = new ByteArrayOutputStream();",
+            "    // BUG: Diagnostic contains: StackTraceForCaller",
+            "    new Exception().printStackTrace(new PrintStream(bytes));",
+            "    BufferedReader reader = new BufferedReader(new StringReader(bytes.toString()));",
+            "    reader.readLine();",
+            "    return reader.readLine();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Dumps, real exceptions and throwables made elsewhere: nothing a caller lookup would fix. */
+  @Test
+  void identificationSilentOnPrintedDumps() {
+    compilationHelper
+        .addSourceLines(
+            "Dumps.java",
+            "import java.io.PrintWriter;",
+            "import java.io.StringWriter;",
+            "class Dumps {",
+            "  static String whereAmI() {",
+            "    StringWriter sw = new StringWriter();",
+            "    new Throwable().printStackTrace(new PrintWriter(sw));",
+            "    return sw.toString();",
+            "  }",
+            "  static void debug() {",
+            "    new Throwable(\"called from\").printStackTrace(System.err);",
+            "  }",
+            "  static String failure(Runnable task) {",
+            "    try {",
+            "      task.run();",
+            "      return null;",
+            "    } catch (RuntimeException e) {",
+            "      StringWriter sw = new StringWriter();",
+            "      new Throwable().printStackTrace(new PrintWriter(sw));",
+            "      String text = sw.toString();",
+            "      return text.substring(0, text.indexOf('\\n'));",
+            "    }",
+            "  }",
+            "  // LogKit's PatternFormatter and Log4j 1's LocationInfo take the throwable as a parameter:",
+            "  // the check follows no values through parameters.",
+            "  static String location(Throwable t, String logger) {",
+            "    StringWriter sw = new StringWriter();",
+            "    t.printStackTrace(new PrintWriter(sw));",
+            "    String s = sw.toString();",
+            "    return s.substring(s.lastIndexOf(logger));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identification() {
     compilationHelper
