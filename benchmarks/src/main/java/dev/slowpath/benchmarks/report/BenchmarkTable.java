@@ -49,7 +49,7 @@ public final class BenchmarkTable {
       }
       page.append("| Check | before | after | R | bytes/op before | bytes/op after | A | severity |\n")
           .append("|---|---|---|---|---|---|---|---|\n");
-      for (Comparison c : results.comparisons()) {
+      for (Comparison c : results.mainComparisons()) {
         page.append(
             String.format(
                 Locale.ROOT,
@@ -65,10 +65,32 @@ public final class BenchmarkTable {
                 SeverityPolicy.verdict(c)));
       }
       page.append('\n');
+      if (!results.variants().isEmpty()) {
+        page.append("Other shapes the checks meet, measured in the same run (they inform each check's\n")
+            .append("page and whether it offers a fix; they do not set its severity):\n\n")
+            .append("| Check | shape | before | after | R | bytes/op before | bytes/op after | A |\n")
+            .append("|---|---|---|---|---|---|---|---|\n");
+        for (Comparison c : results.variants()) {
+          page.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %s | %s | %s ± %s | %s | %s | %s |%n",
+                  c.check(),
+                  c.variant(),
+                  time(c.before()),
+                  time(c.after()),
+                  smallRatio(c.timeRatio()),
+                  smallRatio(c.timeRatioError()),
+                  bytes(c.before().bytesPerOp()),
+                  bytes(c.after().bytesPerOp()),
+                  ratio(c.allocationRatio())));
+        }
+        page.append('\n');
+      }
     }
     page.append("## Severity over all JDKs\n\n| Check | severity |\n|---|---|\n");
     TreeSet<String> checks = new TreeSet<>();
-    byJdk.values().forEach(r -> r.comparisons().forEach(c -> checks.add(c.check())));
+    byJdk.values().forEach(r -> r.mainComparisons().forEach(c -> checks.add(c.check())));
     for (String check : checks) {
       List<Comparison> all = new ArrayList<>();
       for (Results results : byJdk.values()) {
@@ -90,6 +112,11 @@ public final class BenchmarkTable {
       return "NaN";
     }
     return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  /** A ratio that may be far below 1 (the "after" lost): three significant digits there. */
+  private static String smallRatio(double value) {
+    return value < 1 ? String.format(Locale.ROOT, "%.3g", value) : number(value);
   }
 
   private static String bytes(double value) {

@@ -1,7 +1,20 @@
 package dev.slowpath.benchmarks.report;
 
-/** A check's {@code before} and {@code after} measured side by side in one JMH run. */
-public record Comparison(String check, String jdk, Measurement before, Measurement after) {
+/**
+ * A check's {@code before} and {@code after} measured side by side in one JMH run. The {@code
+ * variant} is empty for the check's main pair (methods {@code before}/{@code after}), which sets
+ * its severity; other pairs ({@code spinWaitBefore}/{@code spinWaitAfter}, with their JMH
+ * parameters) measure other shapes the check meets, and only inform its page.
+ */
+public record Comparison(String check, String variant, String jdk, Measurement before, Measurement after) {
+  public Comparison(String check, String jdk, Measurement before, Measurement after) {
+    this(check, "", jdk, before, after);
+  }
+
+  public boolean isMain() {
+    return variant.isEmpty();
+  }
+
   /** R: median time per operation, before ÷ after. */
   public double timeRatio() {
     return before.median() / after.median();

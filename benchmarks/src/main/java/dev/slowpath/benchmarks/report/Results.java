@@ -39,22 +39,48 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
     JsonObject root =
         JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
     String jdk = file.getFileName().toString().replaceFirst("\\.json$", "");
-    Map<String, Map<String, Measurement>> byCheck = new TreeMap<>();
+    // check -> variant (with its JMH parameters) -> side -> measurement
+    Map<String, Map<String, Map<String, Measurement>>> byCheck = new TreeMap<>();
     for (JsonElement element : root.getAsJsonArray("jmh")) {
-      Measurement measurement = measurement(element.getAsJsonObject());
+      JsonObject result = element.getAsJsonObject();
+      Measurement measurement = measurement(result);
       String name = measurement.benchmark().substring(BENCHMARK_PACKAGE.length());
       String check = name.substring(0, name.indexOf("Benchmark."));
-      String side = name.substring(name.lastIndexOf('.') + 1);
-      byCheck.computeIfAbsent(check, k -> new HashMap<>()).put(side, measurement);
+      String method = name.substring(name.lastIndexOf('.') + 1);
+      String side = method.endsWith("efore") ? "before" : method.endsWith("fter") ? "after" : null;
+      if (side == null) {
+        continue;
+      }
+      String variant = method.substring(0, method.length() - side.length());
+      if (!variant.isEmpty()) {
+        variant += parameters(result);
+      }
+      byCheck
+          .computeIfAbsent(check, k -> new TreeMap<>())
+          .computeIfAbsent(variant, k -> new HashMap<>())
+          .put(side, measurement);
     }
     List<Comparison> comparisons = new ArrayList<>();
     byCheck.forEach(
-        (check, sides) -> {
-          if (sides.containsKey("before") && sides.containsKey("after")) {
-            comparisons.add(new Comparison(check, jdk, sides.get("before"), sides.get("after")));
-          }
-        });
+        (check, variants) ->
+            variants.forEach(
+                (variant, sides) -> {
+                  if (sides.containsKey("before") && sides.containsKey("after")) {
+                    comparisons.add(new Comparison(check, variant, jdk, sides.get("before"), sides.get("after")));
+                  }
+                }));
     return new Results(jdk, root.getAsJsonObject("machine"), comparisons);
+  }
+
+  /** JMH's parameters of one result, as {@code " (waiters=3)"}; empty without any. */
+  private static String parameters(JsonObject result) {
+    JsonObject params = result.getAsJsonObject("params");
+    if (params == null || params.size() == 0) {
+      return "";
+    }
+    List<String> pairs = new ArrayList<>();
+    new TreeMap<>(params.asMap()).forEach((k, v) -> pairs.add(k + "=" + v.getAsString()));
+    return " (" + String.join(", ", pairs) + ")";
   }
 
   private static Measurement measurement(JsonObject result) {
@@ -81,8 +107,18 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
         bytes);
   }
 
-  /** The comparison for {@code check}, if this JDK measured it. */
+  /** The main comparison for {@code check} (its {@code before}/{@code after}), if this JDK measured it. */
   public Comparison comparison(String check) {
-    return comparisons.stream().filter(c -> c.check().equals(check)).findFirst().orElse(null);
+    return comparisons.stream().filter(c -> c.check().equals(check) && c.isMain()).findFirst().orElse(null);
+  }
+
+  /** The comparisons that set severities: one per check. */
+  public List<Comparison> mainComparisons() {
+    return comparisons.stream().filter(Comparison::isMain).toList();
+  }
+
+  /** The other shapes measured beside the checks' fixes. */
+  public List<Comparison> variants() {
+    return comparisons.stream().filter(c -> !c.isMain()).toList();
   }
 }

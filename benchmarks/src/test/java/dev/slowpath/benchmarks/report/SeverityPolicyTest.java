@@ -70,6 +70,40 @@ final class SeverityPolicyTest {
   }
 
   @Test
+  void variantsAreReadApartFromTheSeverityPair() throws IOException {
+    Path file = Files.createTempDirectory("results").resolve("jdk99.json");
+    Files.writeString(
+        file,
+        "{\"machine\": {}, \"jmh\": ["
+            + result("XBenchmark.before", "{}", 300)
+            + ","
+            + result("XBenchmark.after", "{}", 100)
+            + ","
+            + result("XBenchmark.spinWaitBefore", "{\"waiters\": \"3\"}", 50)
+            + ","
+            + result("XBenchmark.spinWaitAfter", "{\"waiters\": \"3\"}", 5000)
+            + ","
+            + result("XBenchmark.spinWaitBefore", "{\"waiters\": \"1\"}", 40)
+            + "]}",
+        StandardCharsets.UTF_8);
+    Results results = Results.read(file);
+    assertEquals(3.0, results.comparison("X").timeRatio(), 1e-9);
+    assertEquals(1, results.mainComparisons().size());
+    // waiters=1 has no "after": no comparison for it.
+    assertEquals(1, results.variants().size());
+    Comparison spin = results.variants().get(0);
+    assertEquals("spinWait (waiters=3)", spin.variant());
+    assertEquals(0.01, spin.timeRatio(), 1e-9);
+    assertEquals(SeverityPolicy.Verdict.NONE, SeverityPolicy.verdict(spin));
+  }
+
+  private static String result(String benchmark, String params, double median) {
+    return "{\"benchmark\": \"dev.slowpath.benchmarks." + benchmark + "\", \"params\": " + params
+        + ", \"primaryMetric\": {\"scoreError\": 1.0, \"scoreUnit\": \"ns/op\","
+        + " \"scorePercentiles\": {\"50.0\": " + median + "}}}";
+  }
+
+  @Test
   void policyThresholds() {
     assertEquals(SeverityPolicy.Verdict.WARNING, SeverityPolicy.verdict(comparison(200, 5, 100, 5, 0, 0)));
     // R ≥ 2 but the error bars overlap: no win is established at all.
