@@ -69,11 +69,11 @@ public final class ExplicitGc extends BugChecker
       staticMethod().onClass("java.lang.Runtime").named("getRuntime");
 
   private static final String NO_FIX_HINT =
-      " Remove the task that only requests a collection; bound memory with -Xmx or"
+      ". Remove the task that only requests a collection; bound memory with -Xmx or"
           + " -XX:SoftMaxHeapSize instead.";
 
   private static final String WAITING_LOOP_HINT =
-      " This loop waits for the collection (its exit reads something a collection changes:"
+      ". This loop waits for the collection (its exit reads something a collection changes:"
           + " a reference, memory or GC statistics, shared state), so deleting the call could leave"
           + " it spinning. If the loop only forces a collection, remove the loop; if it must wait,"
           + " keep it and suppress with the reason.";
@@ -104,7 +104,7 @@ public final class ExplicitGc extends BugChecker
     }
     if (!receiverHasNoEffect(tree, state)) {
       return buildDescription(tree)
-          .setMessage(message() + " Keep what the receiver expression does, and drop the gc() call.")
+          .setMessage(message() + ". Keep what the receiver expression does, and drop the gc() call.")
           .build();
     }
     if (!loopsEndWithoutCollections(state)) {

@@ -230,7 +230,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
 
   /**
    * {@code if (++n % K == 0)}, {@code if ((n++ & M) == 0)}, or {@code n++;} then {@code if (n % K ==
-   * 0)}, on an integral field, around the yield, as a statement of a method's body that does
+   * 0)}, on an integral field, around the yield, in a block of a method (no loop) that does
    * other work.
    */
   private record PerCallCounter(
@@ -246,10 +246,10 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
       }
       IfTree ifTree = (IfTree) ifPath.getLeaf();
       TreePath bodyPath = ifPath.getParentPath();
-      if (!(bodyPath.getLeaf() instanceof BlockTree) || !(bodyPath.getParentPath().getLeaf() instanceof MethodTree)) {
+      MethodTree method = enclosingMethod(bodyPath);
+      if (!(bodyPath.getLeaf() instanceof BlockTree) || method == null) {
         return Optional.empty();
       }
-      MethodTree method = (MethodTree) bodyPath.getParentPath().getLeaf();
       String name = method.getName().toString().toLowerCase(Locale.ROOT);
       if (WAITING_WORDS.stream().anyMatch(name::contains)) {
         return Optional.empty();
@@ -271,7 +271,8 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           return Optional.empty();
         }
       }
-      // Other work besides the counter: a method called per message, not a wait step.
+      // Other work beside the counter, in the same block: a method called per message, not a
+      // wait step. (ActiveMQ's consumer keeps its counter at the end of a try block.)
       if (statements.size() <= (increment == null ? 1 : 2)) {
         return Optional.empty();
       }
@@ -279,6 +280,19 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           Loops.statements(ifTree.getThenStatement()).stream()
               .allMatch(s -> s == statement.getLeaf() || isReset(s, test.counter()));
       return Optional.of(new PerCallCounter(test.counter(), ifPath, increment, onlyResets));
+    }
+
+    /** The method whose code {@code path} is in, not crossing a lambda or class. */
+    private static MethodTree enclosingMethod(TreePath path) {
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof MethodTree) {
+          return (MethodTree) p.getLeaf();
+        }
+        if (Loops.isCodeBoundary(p.getLeaf())) {
+          return null;
+        }
+      }
+      return null;
     }
 
     /** Removes the if, the increment and the field, when the counter serves only this yield. */

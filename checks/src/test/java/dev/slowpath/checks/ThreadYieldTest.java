@@ -199,6 +199,19 @@ final class ThreadYieldTest {
             "    // BUG: Diagnostic contains: ThreadYield",
             "    if (events++ % 64 == 0) Thread.yield();",
             "  }",
+            "  // Reduced from ActiveMQ's ActiveMQMessageConsumer.dispatch: the counter ends a try block.",
+            "  void dispatchGuarded(Runnable message) {",
+            "    try {",
+            "      message.run();",
+            "      if (++dispatched % 1000 == 0) {",
+            "        dispatched = 0;",
+            "        // BUG: Diagnostic contains: ThreadYield",
+            "        Thread.yield();",
+            "      }",
+            "    } catch (RuntimeException e) {",
+            "      throw e;",
+            "    }",
+            "  }",
             "}")
         .doTest();
   }
