@@ -69,6 +69,10 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
   private static final List<String> WAITING_WORDS =
       List.of("wait", "idle", "spin", "backoff", "back_off", "pause", "yield", "sleep", "park");
 
+  private static final String BE_NICE_TEXT =
+      ". This yield is \"be nice\" in code that works: the kernel preempts a thread at the end of"
+          + " its time slice anyway, so the system call buys nothing";
+
   private static final String SPIN_WAIT_TEXT =
       ". This loop waits for another thread by polling: it burns a CPU (and with yield() a system"
           + " call per pass) until the state changes. Block instead: CountDownLatch, a"
@@ -92,7 +96,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     }
     if (worksThroughData(loop.getLeaf()) && !followsHandOff(statement)) {
       return StatementRemoval.removeEnclosingStatement(state)
-          .map(fix -> describeMatch(tree, fix))
+          .map(fix -> beNice(tree, fix))
           .orElse(Description.NO_MATCH);
     }
     if (isSpinWait(loop.getLeaf(), statement.getLeaf(), state)) {
@@ -225,7 +229,11 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     if (fix.isEmpty()) {
       fix = StatementRemoval.removeEnclosingStatement(state);
     }
-    return fix.map(f -> describeMatch(yieldCall, f)).orElse(Description.NO_MATCH);
+    return fix.map(f -> beNice(yieldCall, f)).orElse(Description.NO_MATCH);
+  }
+
+  private Description beNice(MethodInvocationTree yieldCall, SuggestedFix fix) {
+    return buildDescription(yieldCall).setMessage(message() + BE_NICE_TEXT).addFix(fix).build();
   }
 
   /**
