@@ -17,13 +17,11 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CatchTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -250,16 +248,7 @@ public final class ExplicitGc extends BugChecker
     if (followsFailedFileOperation(state.getPath(), state)) {
       return true;
     }
-    MethodTree method = null;
-    for (Tree enclosing : state.getPath()) {
-      if (enclosing instanceof LambdaExpressionTree || enclosing instanceof ClassTree) {
-        return false;
-      }
-      if (enclosing instanceof MethodTree) {
-        method = (MethodTree) enclosing;
-        break;
-      }
-    }
+    MethodTree method = EnclosingCode.method(state.getPath());
     Symbol helper = method == null ? null : ASTHelpers.getSymbol(method);
     if (helper == null) {
       return false;
@@ -274,7 +263,7 @@ public final class ExplicitGc extends BugChecker
    */
   private static boolean followsFailedFileOperation(TreePath path, VisitorState state) {
     Tree child = path.getLeaf();
-    for (TreePath p = path.getParentPath(); p != null && !Loops.isCodeBoundary(p.getLeaf()); p = p.getParentPath()) {
+    for (TreePath p = path.getParentPath(); p != null && !EnclosingCode.isBoundary(p.getLeaf()); p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof TryTree
           && child instanceof CatchTree
@@ -331,9 +320,7 @@ public final class ExplicitGc extends BugChecker
   private static boolean isOutOfMemoryRecovery(VisitorState state) {
     Type outOfMemory = state.getTypeFromString("java.lang.OutOfMemoryError");
     for (Tree enclosing : state.getPath()) {
-      if (enclosing instanceof MethodTree
-          || enclosing instanceof ClassTree
-          || enclosing instanceof LambdaExpressionTree) {
+      if (EnclosingCode.isBoundary(enclosing)) {
         return false;
       }
       if (enclosing instanceof CatchTree && outOfMemory != null) {

@@ -12,7 +12,6 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchTree;
@@ -40,15 +39,10 @@ final class Loops {
         || tree instanceof EnhancedForLoopTree;
   }
 
-  /** Whether {@code tree} ends the code a statement belongs to: a method, lambda or class. */
-  static boolean isCodeBoundary(Tree tree) {
-    return tree instanceof MethodTree || tree instanceof LambdaExpressionTree || tree instanceof ClassTree;
-  }
-
   /** The loops around {@code path}, innermost first, within its method, lambda or class body. */
   static List<TreePath> enclosing(TreePath path) {
     List<TreePath> loops = new ArrayList<>();
-    for (TreePath p = path.getParentPath(); p != null && !isCodeBoundary(p.getLeaf()); p = p.getParentPath()) {
+    for (TreePath p = path.getParentPath(); p != null && !EnclosingCode.isBoundary(p.getLeaf()); p = p.getParentPath()) {
       if (isLoop(p.getLeaf())) {
         loops.add(p);
       }

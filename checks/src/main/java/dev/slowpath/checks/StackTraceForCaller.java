@@ -19,11 +19,9 @@ import com.google.errorprone.util.FindIdentifiers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CatchTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -153,16 +151,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
    * logged or printed is a dump, which the check leaves alone.
    */
   private static boolean isTextSearched(ExpressionTree target, VisitorState state) {
-    Tree scope = null;
-    for (Tree enclosing : state.getPath()) {
-      if (enclosing instanceof MethodTree || enclosing instanceof LambdaExpressionTree) {
-        scope = enclosing;
-        break;
-      }
-      if (enclosing instanceof ClassTree) {
-        return false;
-      }
-    }
+    Tree scope = EnclosingCode.methodOrLambda(state.getPath());
     if (scope == null) {
       return false;
     }
@@ -193,8 +182,9 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     TreeSearch.anyMatch(
         scope,
         node -> {
-          if (node instanceof VariableTree && ((VariableTree) node).getInitializer() != null) {
-            links.add(Map.entry(ASTHelpers.getSymbol(node), ((VariableTree) node).getInitializer()));
+          Symbol declared = node instanceof VariableTree ? ASTHelpers.getSymbol(node) : null;
+          if (declared != null && ((VariableTree) node).getInitializer() != null) {
+            links.add(Map.entry(declared, ((VariableTree) node).getInitializer()));
           } else if (node instanceof AssignmentTree) {
             Symbol assigned = ASTHelpers.getSymbol(((AssignmentTree) node).getVariable());
             if (assigned != null) {
@@ -283,16 +273,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return false;
     }
-    MethodTree method = null;
-    for (Tree enclosing : state.getPath()) {
-      if (enclosing instanceof LambdaExpressionTree || enclosing instanceof ClassTree) {
-        return false;
-      }
-      if (enclosing instanceof MethodTree) {
-        method = (MethodTree) enclosing;
-        break;
-      }
-    }
+    MethodTree method = EnclosingCode.method(state.getPath());
     if (method == null || method.getBody() == null) {
       return false;
     }
@@ -356,16 +337,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (array == null || array.getKind() != ElementKind.LOCAL_VARIABLE) {
       return false;
     }
-    Tree scope = null;
-    for (Tree enclosing : declaration) {
-      if (enclosing instanceof MethodTree || enclosing instanceof LambdaExpressionTree) {
-        scope = enclosing;
-        break;
-      }
-      if (enclosing instanceof ClassTree) {
-        return false;
-      }
-    }
+    Tree scope = EnclosingCode.methodOrLambda(declaration);
     if (scope == null) {
       return false;
     }
@@ -384,9 +356,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
       if (enclosing instanceof CatchTree) {
         return true;
       }
-      if (enclosing instanceof MethodTree
-          || enclosing instanceof ClassTree
-          || enclosing instanceof LambdaExpressionTree) {
+      if (EnclosingCode.isBoundary(enclosing)) {
         return false;
       }
     }

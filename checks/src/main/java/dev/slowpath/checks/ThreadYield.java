@@ -254,7 +254,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
       }
       IfTree ifTree = (IfTree) ifPath.getLeaf();
       TreePath bodyPath = ifPath.getParentPath();
-      MethodTree method = enclosingMethod(bodyPath);
+      MethodTree method = EnclosingCode.method(bodyPath);
       if (!(bodyPath.getLeaf() instanceof BlockTree) || method == null) {
         return Optional.empty();
       }
@@ -288,19 +288,6 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           Loops.statements(ifTree.getThenStatement()).stream()
               .allMatch(s -> s == statement.getLeaf() || isReset(s, test.counter()));
       return Optional.of(new PerCallCounter(test.counter(), ifPath, increment, onlyResets));
-    }
-
-    /** The method whose code {@code path} is in, not crossing a lambda or class. */
-    private static MethodTree enclosingMethod(TreePath path) {
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        if (p.getLeaf() instanceof MethodTree) {
-          return (MethodTree) p.getLeaf();
-        }
-        if (Loops.isCodeBoundary(p.getLeaf())) {
-          return null;
-        }
-      }
-      return null;
     }
 
     /** Removes the if, the increment and the field, when the counter serves only this yield. */
