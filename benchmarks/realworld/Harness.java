@@ -35,7 +35,8 @@ public class Harness {
       Pattern.compile("^(.+\\.java):(\\d+): (?:warning|error|Note|note): \\[(\\w+)\\] (.*)$");
   private static final String CRASH = "An unhandled exception was thrown by the Error Prone";
 
-  record Library(String name, String coordinates, boolean quick, List<String> extras, List<String> excluded, String why) {}
+  record Library(
+      String name, String coordinates, boolean quick, String encoding, List<String> extras, List<String> excluded, String why) {}
 
   record Compilation(boolean success, String output, double wallSeconds, double cpuSeconds) {}
 
@@ -111,8 +112,11 @@ public class Harness {
         continue;
       }
       String[] f = line.split("\t");
+      List<String> options = list(f[2]);
+      String encoding =
+          options.stream().filter(o -> o.startsWith("encoding=")).map(o -> o.substring(9)).findFirst().orElse("UTF-8");
       libraries.add(
-          new Library(f[0], f[1], f[2].equals("quick"), list(f[3]), list(f[4]), f.length > 5 ? f[5] : ""));
+          new Library(f[0], f[1], options.contains("quick"), encoding, list(f[3]), list(f[4]), f.length > 5 ? f[5] : ""));
     }
     return libraries;
   }
@@ -131,19 +135,21 @@ public class Harness {
     String classpath = prepare(library, dir, original);
     List<String> sources = sources(original, library);
 
-    Compilation plain = javac(original, sources, classpath, slowpathProcessorPath(), List.of());
+    List<String> encoding = List.of("-encoding", library.encoding());
+    Compilation plain = javac(original, sources, classpath, slowpathProcessorPath(), encoding);
     checkCompiled(library, "original", plain, failures);
     List<String> findings = findings(plain.output(), original);
     System.out.printf(Locale.ROOT, "   %d files, %d Slowpath findings, %.0f s%n", sources.size(), findings.size(), plain.wallSeconds());
 
     Path patched = dir.resolve("patched");
     copy(original, patched);
-    List<String> patch = List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE");
+    List<String> patch = new ArrayList<>(encoding);
+    patch.addAll(List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"));
     Compilation first = javac(patched, sources, classpath, slowpathProcessorPath(), patch);
     checkCompiled(library, "first patch run", first, failures);
     String changes = diff(dir, "original", "patched");
 
-    Compilation recompiled = javac(patched, sources, classpath, slowpathProcessorPath(), List.of());
+    Compilation recompiled = javac(patched, sources, classpath, slowpathProcessorPath(), encoding);
     checkCompiled(library, "patched sources", recompiled, failures);
 
     Path again = dir.resolve("patched-again");
@@ -237,8 +243,9 @@ public class Harness {
       String classpath = prepare(library, dir, original);
       List<String> sources = sources(original, library);
       // One untimed compile of each to warm the file cache.
-      javac(original, sources, classpath, errorProneClasspath(), List.of());
-      javac(original, sources, classpath, slowpathProcessorPath(), List.of());
+      List<String> encoding = List.of("-encoding", library.encoding());
+      javac(original, sources, classpath, errorProneClasspath(), encoding);
+      javac(original, sources, classpath, slowpathProcessorPath(), encoding);
       List<Double> wallWithout = new ArrayList<>(), wallWith = new ArrayList<>();
       List<Double> cpuWithout = new ArrayList<>(), cpuWith = new ArrayList<>();
       for (int i = 0; i < repetitions; i++) {
@@ -246,7 +253,8 @@ public class Harness {
         for (int side = 0; side < 2; side++) {
           boolean withSlowpath = (side == 0) == slowpathFirst;
           Compilation c =
-              javac(original, sources, classpath, withSlowpath ? slowpathProcessorPath() : errorProneClasspath(), List.of());
+              javac(original, sources, classpath, withSlowpath ? slowpathProcessorPath() : errorProneClasspath(),
+                  List.of("-encoding", library.encoding()));
           if (!c.success()) {
             throw new IllegalStateException(library.name() + " did not compile:\n" + tail(c.output()));
           }
@@ -394,19 +402,32 @@ public class Harness {
     }
   }
 
+  /**
+   * Compiles {@code sources}; {@code flags} are Error Prone flags ({@code -Xep…}), except {@code
+   * -encoding X}, which goes to javac.
+   */
   private Compilation javac(Path root, List<String> sources, String classpath, String processorPath, List<String> flags)
       throws IOException, InterruptedException {
+    String encoding = "UTF-8";
+    List<String> errorProneFlags = new ArrayList<>();
+    for (int i = 0; i < flags.size(); i++) {
+      if (flags.get(i).equals("-encoding")) {
+        encoding = flags.get(++i);
+      } else {
+        errorProneFlags.add(flags.get(i));
+      }
+    }
     Path classes = root.resolveSibling(root.getFileName() + "-classes");
     deleteRecursively(classes);
     Files.createDirectories(classes);
     Path argfile = root.resolveSibling(root.getFileName() + "-javac.args");
     List<String> args = new ArrayList<>();
     args.addAll(List.of("-d", classes.toString(), "-classpath", classpath, "-processorpath", processorPath,
-        "-proc:none", "-encoding", "UTF-8", "-Xmaxwarns", "100000", "-Xmaxerrs", "1000",
+        "-proc:none", "-encoding", encoding, "-Xmaxwarns", "100000", "-Xmaxerrs", "1000",
         "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW"));
     List<String> errorProne = new ArrayList<>(List.of("-Xplugin:ErrorProne", "-XepAllErrorsAsWarnings",
         "-XepDisableWarningsInGeneratedCode"));
-    errorProne.addAll(flags);
+    errorProne.addAll(errorProneFlags);
     args.add(String.join(" ", errorProne));
     for (String source : sources) {
       args.add(root.resolve(source).toString());
