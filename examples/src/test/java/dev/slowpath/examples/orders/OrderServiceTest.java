@@ -38,4 +38,16 @@ final class OrderServiceTest {
     double expected = Math.sqrt(3) * Math.log1p(3) + Math.sqrt(8) * Math.log1p(8);
     assertEquals(expected, quote, 1e-9);
   }
+
+  @Test
+  void feedPlacesEveryOrderInBatches() {
+    OrderFeed feed = new OrderFeed(service, 100);
+    for (int i = 0; i < 2500; i++) {
+      feed.onOrder(new Order("tea", 1, 350));
+    }
+    feed.flush();
+
+    assertEquals(2500 * 350, service.revenueCents());
+    assertEquals(25, audit.entries().size());
+  }
 }
