@@ -259,7 +259,8 @@ public final class ExplicitGc extends BugChecker
 
   /**
    * In a {@code catch} of a {@code try} that does a file operation, in a branch of an {@code if}
-   * whose condition does one ({@code if (!file.delete())}), or in a loop that retries one.
+   * whose condition does one ({@code if (!file.delete())}), or in a loop whose exit depends on
+   * one (it retries until the operation succeeds).
    */
   private static boolean followsFailedFileOperation(TreePath path, VisitorState state) {
     Tree child = path.getLeaf();
@@ -275,10 +276,10 @@ public final class ExplicitGc extends BugChecker
           && doesFileOperation(((IfTree) leaf).getCondition(), state)) {
         return true;
       }
+      // A loop that ends when the operation succeeds: a retry. (A loop that writes a file per
+      // pass and collects after each is routine work, not a retry.)
       if (Loops.isLoop(leaf)
-          && TreeSearch.anyMatch(
-              Loops.body(leaf),
-              n -> n instanceof TryTree && doesFileOperation(((TryTree) n).getBlock(), state))) {
+          && Loops.exitDeciders(p).stream().anyMatch(decider -> doesFileOperation(decider, state))) {
         return true;
       }
       child = leaf;
