@@ -1,0 +1,606 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+final class CounterUnderLockTest {
+  private final CompilationTestHelper compilationHelper =
+      CompilationTestHelper.newInstance(CounterUnderLock.class, getClass());
+  private final BugCheckerRefactoringTestHelper refactoringHelper =
+      BugCheckerRefactoringTestHelper.newInstance(CounterUnderLock.class, getClass());
+
+  @Test
+  void identification() {
+    compilationHelper
+        .addSourceLines(
+            "Stats.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReadWriteLock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "import java.util.concurrent.locks.ReentrantReadWriteLock;",
+            "class Stats {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private final ReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  private long hits;",
+            "  private long bytes;",
+            "  private int open;",
+            "  private long errors;",
+            "  private long seq;",
+            "  synchronized void hit() {",
+            "    // BUG: Diagnostic contains: CounterUnderLock",
+            "    hits++;",
+            "  }",
+            "  void received(int n) {",
+            "    synchronized (this) {",
+            "      // BUG: Diagnostic contains: CounterUnderLock",
+            "      bytes += n;",
+            "    }",
+            "  }",
+            "  void closed() {",
+            "    lock.lock();",
+            "    try {",
+            "      // BUG: Diagnostic contains: CounterUnderLock",
+            "      open--;",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  void failed() {",
+            "    rw.writeLock().lock();",
+            "    // BUG: Diagnostic contains: CounterUnderLock",
+            "    errors++;",
+            "    rw.writeLock().unlock();",
+            "  }",
+            "  synchronized long next() {",
+            "    // BUG: Diagnostic contains: CounterUnderLock",
+            "    return ++seq;",
+            "  }",
+            "  synchronized long hits() {",
+            "    return hits;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The issue's When NOT: other state, snapshots, fallbacks — each silent. */
+  @Test
+  void identificationSilentWhenTheLockGuardsMore() {
+    compilationHelper
+        .addSourceLines(
+            "Account.java",
+            "import java.util.concurrent.atomic.AtomicLongFieldUpdater;",
+            "class Account {",
+            "  private long deposits;",
+            "  private long balance;",
+            "  private long reads;",
+            "  private long writes;",
+            "  private long fallbackCount;",
+            "  private long local;",
+            "  private static final AtomicLongFieldUpdater<Account> UPDATER = null;",
+            "  // An invariant between two fields: the lock keeps them together.",
+            "  synchronized void deposit(long amount) {",
+            "    deposits++;",
+            "    balance += amount;",
+            "  }",
+            "  // A counter alone under the lock, but read together with another field elsewhere.",
+            "  synchronized void read() {",
+            "    reads++;",
+            "  }",
+            "  synchronized void write() {",
+            "    writes++;",
+            "  }",
+            "  synchronized String ratio() {",
+            "    return reads + \"/\" + writes;",
+            "  }",
+            "  // Deliberately falls back to locking when the updater is unavailable.",
+            "  void count() {",
+            "    if (UPDATER != null) {",
+            "      UPDATER.incrementAndGet(this);",
+            "    } else {",
+            "      synchronized (this) {",
+            "        fallbackCount++;",
+            "      }",
+            "    }",
+            "  }",
+            "  // Not a counter: the section does more, or the variable is a local.",
+            "  synchronized long sum(long[] values) {",
+            "    long total = 0;",
+            "    for (long v : values) total += v;",
+            "    return total;",
+            "  }",
+            "  void localCounter() {",
+            "    long calls = 0;",
+            "    synchronized (this) {",
+            "      calls++;",
+            "    }",
+            "    local = calls;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationReportsWithoutFixWhereRewritingIsUnsafe() {
+    compilationHelper
+        .addSourceLines(
+            "Shared.java",
+            "import java.io.Serializable;",
+            "class Shared {",
+            "  long visible;",
+            "  private long[] perShard = new long[4];",
+            "  private double total;",
+            "  private long named;",
+            "  synchronized void visible() {",
+            "    // BUG: Diagnostic contains: not private",
+            "    visible++;",
+            "  }",
+            "  synchronized void shard(int i) {",
+            "    // BUG: Diagnostic contains: AtomicLongArray",
+            "    perShard[i]++;",
+            "  }",
+            "  synchronized void add(double amount) {",
+            "    // BUG: Diagnostic contains: DoubleAdder",
+            "    total += amount;",
+            "  }",
+            "  synchronized void named() {",
+            "    // BUG: Diagnostic contains: reflection",
+            "    named++;",
+            "  }",
+            "  Object field() throws Exception {",
+            "    return Shared.class.getDeclaredField(\"named\");",
+            "  }",
+            "  static final class Stored implements Serializable {",
+            "    private long saves;",
+            "    synchronized void save() {",
+            "      // BUG: Diagnostic contains: serialized",
+            "      saves++;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void identificationSilentInTests() {
+    compilationHelper
+        .addSourceLines("org/junit/Test.java", "package org.junit;", "public @interface Test {}")
+        .addSourceLines(
+            "CounterTest.java",
+            "import org.junit.Test;",
+            "class CounterTest {",
+            "  private long calls;",
+            "  @Test public void counts() {",
+            "    synchronized (this) { calls++; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Records, switch expressions, generics, lambdas, var and local classes: no crash. */
+  @Test
+  void identificationOnModernTrees() {
+    compilationHelper
+        .addSourceLines(
+            "Modern.java",
+            "import java.util.List;",
+            "import java.util.function.IntSupplier;",
+            "class Modern<T> {",
+            "  record Point(int x, int y) {}",
+            "  private int count;",
+            "  synchronized <U extends T> int visit(List<U> items, Object o) {",
+            "    var total = switch (items.size()) { case 0 -> 0; default -> items.size(); };",
+            "    IntSupplier s = () -> count;",
+            "    // BUG: Diagnostic contains: CounterUnderLock",
+            "    class Local { int n; synchronized void bump() { n++; } }",
+            "    if (o instanceof Point p) { total += p.x(); }",
+            "    return total + s.getAsInt();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void replacement() {
+    refactoringHelper
+        .addInputLines(
+            "Stats.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "",
+            "class Stats {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  /** Requests served. */",
+            "  private long hits;",
+            "  private volatile long bytes;",
+            "  private int open;",
+            "",
+            "  synchronized void hit() {",
+            "    hits++;",
+            "  }",
+            "",
+            "  void received(int n) {",
+            "    synchronized (this) {",
+            "      bytes += n;",
+            "    }",
+            "  }",
+            "",
+            "  void closed(int n) {",
+            "    lock.lock();",
+            "    try {",
+            "      open -= n;",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "",
+            "  synchronized long hits() {",
+            "    return hits;",
+            "  }",
+            "",
+            "  long bytes() {",
+            "    return bytes;",
+            "  }",
+            "",
+            "  int open() {",
+            "    return open;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Stats.java",
+            "import java.util.concurrent.atomic.LongAdder;",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "",
+            "class Stats {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  /** Requests served. */",
+            "  private final LongAdder hits = new LongAdder();",
+            "  private final LongAdder bytes = new LongAdder();",
+            "  private final LongAdder open = new LongAdder();",
+            "",
+            "  void hit() {",
+            "    hits.increment();",
+            "  }",
+            "",
+            "  void received(int n) {",
+            "    bytes.add(n);",
+            "  }",
+            "",
+            "  void closed(int n) {",
+            "    open.add(-n);",
+            "  }",
+            "",
+            "  long hits() {",
+            "    return hits.sum();",
+            "  }",
+            "",
+            "  long bytes() {",
+            "    return bytes.sum();",
+            "  }",
+            "",
+            "  int open() {",
+            "    return open.intValue();",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  /** The value is used, or the counter is reset or read in other code: an atomic, not an adder. */
+  @Test
+  void replacementWithAtomics() {
+    refactoringHelper
+        .addInputLines(
+            "Sequence.java",
+            "class Sequence {",
+            "  private long seq = 100;",
+            "  private int inFlight;",
+            "",
+            "  synchronized long next() {",
+            "    return ++seq;",
+            "  }",
+            "",
+            "  synchronized void started() {",
+            "    inFlight++;",
+            "  }",
+            "",
+            "  synchronized void reset() {",
+            "    inFlight = 0;",
+            "  }",
+            "",
+            "  boolean busy(int limit) {",
+            "    return inFlight > limit;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Sequence.java",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "",
+            "class Sequence {",
+            "  private final AtomicLong seq = new AtomicLong(100);",
+            "  private final AtomicInteger inFlight = new AtomicInteger();",
+            "",
+            "  long next() {",
+            "    return seq.incrementAndGet();",
+            "  }",
+            "",
+            "  void started() {",
+            "    inFlight.incrementAndGet();",
+            "  }",
+            "",
+            "  void reset() {",
+            "    inFlight.set(0);",
+            "  }",
+            "",
+            "  boolean busy(int limit) {",
+            "    return inFlight.get() > limit;",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  /** Two findings on one field carry the same fix: patch mode applies it once and converges. */
+  @Test
+  void replacementConvergesInPatchMode() {
+    String patched =
+        PatchMode.patchConverged(
+            "CounterUnderLock",
+            "Meter.java",
+            String.join(
+                "\n",
+                "import java.util.concurrent.locks.ReentrantLock;",
+                "",
+                "class Meter {",
+                "  private final ReentrantLock lock = new ReentrantLock();",
+                "  private long events;",
+                "",
+                "  void mark() {",
+                "    synchronized (this) {",
+                "      events++;",
+                "    }",
+                "  }",
+                "",
+                "  void mark(long n) {",
+                "    lock.lock();",
+                "    events += n;",
+                "    lock.unlock();",
+                "  }",
+                "",
+                "  synchronized long count() {",
+                "    return events;",
+                "  }",
+                "}",
+                ""));
+    assertEquals(
+        String.join(
+            "\n",
+            "import java.util.concurrent.atomic.LongAdder;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "",
+            "class Meter {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private final LongAdder events = new LongAdder();",
+            "",
+            "  void mark() {",
+            "    events.increment();",
+            "  }",
+            "",
+            "  void mark(long n) {",
+            "    events.add(n);",
+            "  }",
+            "",
+            "  long count() {",
+            "    return events.sum();",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
+  /** The import goes in as one line among its neighbours; comments and groups stay as written. */
+  @Test
+  void replacementKeepsTheImportBlockAsWritten() {
+    String patched =
+        PatchMode.patchConverged(
+            "CounterUnderLock",
+            "com/acme/Pool.java",
+            String.join(
+                "\n",
+                "package com.acme;",
+                "",
+                "import java.io.Closeable;",
+                "",
+                "// import java.util.logging.Logger;",
+                "import java.util.Map;",
+                "import java.util.concurrent.ConcurrentHashMap;",
+                "",
+                "import static java.lang.Math.max;",
+                "",
+                "class Pool implements Closeable {",
+                "  private final Map<String, Object> items = new ConcurrentHashMap<>();",
+                "  private int borrowed;",
+                "",
+                "  synchronized void borrowed() {",
+                "    borrowed++;",
+                "  }",
+                "",
+                "  synchronized int count() {",
+                "    return max(borrowed, 0);",
+                "  }",
+                "",
+                "  @Override",
+                "  public void close() {",
+                "    items.clear();",
+                "  }",
+                "}",
+                ""));
+    assertEquals(
+        String.join(
+            "\n",
+            "package com.acme;",
+            "",
+            "import java.io.Closeable;",
+            "",
+            "// import java.util.logging.Logger;",
+            "import java.util.Map;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "",
+            "import static java.lang.Math.max;",
+            "",
+            "class Pool implements Closeable {",
+            "  private final Map<String, Object> items = new ConcurrentHashMap<>();",
+            "  private final AtomicInteger borrowed = new AtomicInteger();",
+            "",
+            "  void borrowed() {",
+            "    borrowed.incrementAndGet();",
+            "  }",
+            "",
+            "  synchronized int count() {",
+            "    return max(borrowed.get(), 0);",
+            "  }",
+            "",
+            "  @Override",
+            "  public void close() {",
+            "    items.clear();",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
+  private static final String COUNTERS =
+      String.join(
+          "\n",
+          "package probe;",
+          "",
+          "import java.util.concurrent.locks.ReentrantLock;",
+          "",
+          "public class Counters {",
+          "  private final ReentrantLock lock = new ReentrantLock();",
+          "  private long hits;",
+          "  private long bytes;",
+          "  private long seq;",
+          "  private int open;",
+          "",
+          "  public synchronized void hit() {",
+          "    hits++;",
+          "  }",
+          "",
+          "  public void received(int n) {",
+          "    synchronized (this) {",
+          "      bytes += n;",
+          "    }",
+          "  }",
+          "",
+          "  public void opened() {",
+          "    lock.lock();",
+          "    try {",
+          "      open++;",
+          "    } finally {",
+          "      lock.unlock();",
+          "    }",
+          "  }",
+          "",
+          "  public void closed() {",
+          "    lock.lock();",
+          "    open--;",
+          "    lock.unlock();",
+          "  }",
+          "",
+          "  public synchronized long next() {",
+          "    return seq++;",
+          "  }",
+          "",
+          "  public synchronized long hits() {",
+          "    return hits;",
+          "  }",
+          "",
+          "  public long bytes() {",
+          "    return bytes;",
+          "  }",
+          "",
+          "  public int open() {",
+          "    return open;",
+          "  }",
+          "}",
+          "");
+
+  /**
+   * The rewrite must count what the locks counted: run the original and the patched class from
+   * four threads and compare the totals, and that {@code next()} handed out every number once.
+   */
+  @Test
+  void replacementCountsTheSameFromSeveralThreads() throws Exception {
+    String patched = PatchMode.patchConverged("CounterUnderLock", "probe/Counters.java", COUNTERS);
+    assertFalse(patched.contains("synchronized"), patched);
+    assertFalse(patched.contains("lock.lock()"), patched);
+    assertTrue(patched.contains("LongAdder") && patched.contains("AtomicLong"), patched);
+
+    List<Long> before = hammer(COUNTERS);
+    List<Long> after = hammer(patched);
+    // hits, bytes, open balance, next() gave 400k distinct numbers, the smallest of them
+    assertEquals(List.of(400_000L, 400_000L * 3, 0L, 1L, 0L), before);
+    assertEquals(before, after);
+  }
+
+  /** 4 threads × 100k rounds of every operation; what the counters say afterwards. */
+  private static List<Long> hammer(String source) throws Exception {
+    try (URLClassLoader loader = Probe.compile("probe/Counters.java", source)) {
+      Class<?> type = loader.loadClass("probe.Counters");
+      Object counters = type.getConstructor().newInstance();
+      var hit = type.getMethod("hit");
+      var received = type.getMethod("received", int.class);
+      var opened = type.getMethod("opened");
+      var closed = type.getMethod("closed");
+      var next = type.getMethod("next");
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<long[]>> results = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          Callable<long[]> worker =
+              () -> {
+                long[] seen = new long[100_000];
+                for (int i = 0; i < 100_000; i++) {
+                  hit.invoke(counters);
+                  received.invoke(counters, 3);
+                  opened.invoke(counters);
+                  closed.invoke(counters);
+                  seen[i] = (Long) next.invoke(counters);
+                }
+                return seen;
+              };
+          results.add(pool.submit(worker));
+        }
+        java.util.Set<Long> numbers = new java.util.HashSet<>();
+        for (Future<long[]> result : results) {
+          for (long number : result.get()) {
+            numbers.add(number);
+          }
+        }
+        long distinct = numbers.size() == 400_000 ? 1 : 0;
+        return List.of(
+            (Long) type.getMethod("hits").invoke(counters),
+            (Long) type.getMethod("bytes").invoke(counters),
+            (long) (Integer) type.getMethod("open").invoke(counters),
+            distinct,
+            java.util.Collections.min(numbers));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+}
