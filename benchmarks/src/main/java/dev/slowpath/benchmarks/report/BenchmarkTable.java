@@ -45,6 +45,16 @@ public final class BenchmarkTable {
             page.append("- ").append(key).append(": ").append(machine.get(key).getAsString()).append('\n');
           }
         }
+        if (machine.has("partialRuns")) {
+          for (var run : machine.getAsJsonArray("partialRuns")) {
+            JsonObject partial = run.getAsJsonObject();
+            page.append("- re-measured ")
+                .append(partial.get("date").getAsString())
+                .append(": ")
+                .append(partial.get("benchmarks").getAsString())
+                .append('\n');
+          }
+        }
         page.append('\n');
       }
       page.append("| Check | before | after | R | bytes/op before | bytes/op after | A | severity |\n")
