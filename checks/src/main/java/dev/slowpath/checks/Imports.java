@@ -10,8 +10,8 @@ import com.sun.source.tree.ImportTree;
  * Adds an import as one new line beside its alphabetical neighbours. Error Prone's own {@code
  * addImport} rewrites the whole import block when a fix is applied — its order, the blank lines
  * between groups, and the comments in it (HSQLDB's {@code //import java.sql.SQLData;} lines were
- * deleted in our real-code run): the patch-mode complaint DESIGN.md promises to avoid. A file
- * without imports gets Error Prone's own: there is nothing to keep.
+ * deleted in our real-code run): the patch-mode complaint DESIGN.md promises to avoid — and
+ * how it lays out a file that had no imports differs between Error Prone 2.42 and 2.52.
  */
 final class Imports {
   private Imports() {}
@@ -22,16 +22,21 @@ final class Imports {
    */
   static String use(String qualifiedName, SuggestedFix.Builder fix, VisitorState state) {
     CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    if (unit.getImports().stream().allMatch(ImportTree::isStatic)) {
-      // No block to keep: Error Prone's organizer writes one, and merges what several fixes add.
-      return SuggestedFixes.qualifyType(state, fix, qualifiedName);
-    }
     SuggestedFix.Builder probe = SuggestedFix.builder();
     String name = SuggestedFixes.qualifyType(state, probe, qualifiedName);
     if (probe.build().getImportsToAdd().isEmpty()) {
       return name; // imported already, in java.lang or this package, or written qualified
     }
     String line = "import " + qualifiedName + ";";
+    if (unit.getImports().stream().allMatch(ImportTree::isStatic)) {
+      // No import to stand beside: after the package line. (In the default package a type's
+      // Javadoc may come first, which an import must not split from its type: stay qualified.)
+      if (unit.getPackage() == null) {
+        return qualifiedName;
+      }
+      fix.postfixWith(unit.getPackage(), "\n\n" + line);
+      return name;
+    }
     ImportTree after = null;
     ImportTree before = null;
     for (ImportTree existing : unit.getImports()) {

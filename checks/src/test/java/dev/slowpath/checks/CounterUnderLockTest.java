@@ -303,7 +303,11 @@ final class CounterUnderLockTest {
   void replacementWithAtomics() {
     refactoringHelper
         .addInputLines(
-            "Sequence.java",
+            "com/acme/Sequence.java",
+            "package com.acme;",
+            "",
+            "import java.util.Objects;",
+            "",
             "class Sequence {",
             "  private long seq = 100;",
             "  private int inFlight;",
@@ -323,11 +327,19 @@ final class CounterUnderLockTest {
             "  boolean busy(int limit) {",
             "    return inFlight > limit;",
             "  }",
+            "",
+            "  int hash() {",
+            "    return Objects.hash(seq);",
+            "  }",
             "}")
         .addOutputLines(
-            "Sequence.java",
-            "import java.util.concurrent.atomic.AtomicInteger;",
+            "com/acme/Sequence.java",
+            "package com.acme;",
+            "",
+            "import java.util.Objects;",
+            // Two fixes each add a line after the same neighbour: in source order, not sorted.
             "import java.util.concurrent.atomic.AtomicLong;",
+            "import java.util.concurrent.atomic.AtomicInteger;",
             "",
             "class Sequence {",
             "  private final AtomicLong seq = new AtomicLong(100);",
@@ -347,6 +359,10 @@ final class CounterUnderLockTest {
             "",
             "  boolean busy(int limit) {",
             "    return inFlight.get() > limit;",
+            "  }",
+            "",
+            "  int hash() {",
+            "    return Objects.hash(seq.get());",
             "  }",
             "}")
         .doTest(TEXT_MATCH);
@@ -476,6 +492,57 @@ final class CounterUnderLockTest {
             "  @Override",
             "  public void close() {",
             "    items.clear();",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
+  /** Two counters, two kinds of atomic, one file without imports: both arrive in one run. */
+  @Test
+  void replacementOfTwoCountersInOneFile() {
+    String patched =
+        PatchMode.patchConverged(
+            "CounterUnderLock",
+            "com/acme/Ids.java",
+            String.join(
+                "\n",
+                "package com.acme;",
+                "",
+                "class Ids {",
+                "  private long issued;",
+                "  private int next;",
+                "",
+                "  synchronized void issued() {",
+                "    issued++;",
+                "  }",
+                "",
+                "  synchronized int next() {",
+                "    return next++;",
+                "  }",
+                "}",
+                ""));
+    // Each fix adds its own import after the package line: both arrive, in source order, each
+    // after a blank line. Correct and stable; not sorted into one group (the page says so).
+    assertEquals(
+        String.join(
+            "\n",
+            "package com.acme;",
+            "",
+            "import java.util.concurrent.atomic.LongAdder;",
+            "",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "",
+            "class Ids {",
+            "  private final LongAdder issued = new LongAdder();",
+            "  private final AtomicInteger next = new AtomicInteger();",
+            "",
+            "  void issued() {",
+            "    issued.increment();",
+            "  }",
+            "",
+            "  int next() {",
+            "    return next.getAndIncrement();",
             "  }",
             "}",
             ""),
