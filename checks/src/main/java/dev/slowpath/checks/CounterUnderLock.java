@@ -95,11 +95,7 @@ public final class CounterUnderLock extends BugChecker
   }
 
   private Description match(CriticalSection section, VisitorState state) {
-    if (section.statements().size() != 1) {
-      return Description.NO_MATCH;
-    }
-    StatementTree only = section.statements().get(0);
-    Optional<ExpressionTree> tally = Counter.tallyIn(only);
+    Optional<ExpressionTree> tally = section.onlyTally();
     if (tally.isEmpty() || NonProductionCode.contains(state)) {
       return Description.NO_MATCH;
     }
@@ -154,12 +150,6 @@ public final class CounterUnderLock extends BugChecker
 
     /** One use: the expression to rewrite, the statement it is, and how it accesses the field. */
     record Use(TreePath operation, StatementTree statement, Access access) {}
-
-    /** {@code count++}, {@code ++count}, {@code count--}, {@code count += n}, {@code count -= n}, as the statement or returned. */
-    static Optional<ExpressionTree> tallyIn(StatementTree statement) {
-      ExpressionTree expression = expressionOf(statement);
-      return expression != null && isTally(expression) ? Optional.of(expression) : Optional.empty();
-    }
 
     /** The expression a statement evaluates and keeps or returns, parentheses stripped. */
     private static ExpressionTree expressionOf(StatementTree statement) {

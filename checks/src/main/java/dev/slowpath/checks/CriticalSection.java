@@ -7,6 +7,7 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
@@ -176,6 +177,37 @@ record CriticalSection(Kind kind, List<Tree> region, List<? extends StatementTre
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The section's only statement when it is a tally — {@code count++}, {@code ++count}, {@code
+   * count--}, {@code count += n}, {@code count -= n}, as the statement or returned — its
+   * expression; CounterUnderLock's shape.
+   */
+  Optional<ExpressionTree> onlyTally() {
+    if (statements.size() != 1) {
+      return Optional.empty();
+    }
+    StatementTree statement = statements.get(0);
+    ExpressionTree expression =
+        statement instanceof ExpressionStatementTree
+            ? ((ExpressionStatementTree) statement).getExpression()
+            : statement instanceof ReturnTree ? ((ReturnTree) statement).getExpression() : null;
+    if (expression == null) {
+      return Optional.empty();
+    }
+    expression = ASTHelpers.stripParentheses(expression);
+    switch (expression.getKind()) {
+      case PREFIX_INCREMENT:
+      case POSTFIX_INCREMENT:
+      case PREFIX_DECREMENT:
+      case POSTFIX_DECREMENT:
+      case PLUS_ASSIGNMENT:
+      case MINUS_ASSIGNMENT:
+        return Optional.of(expression);
+      default:
+        return Optional.empty();
+    }
   }
 
   /** The first tree of the region: where a fix that removes the locking starts. */

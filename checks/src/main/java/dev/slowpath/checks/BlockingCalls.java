@@ -1,0 +1,67 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.Matchers.instanceMethod;
+import static com.google.errorprone.matchers.Matchers.staticMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import java.util.Set;
+
+/**
+ * Calls that can block the calling thread for an unbounded or long time — sleeps, joins, waits,
+ * blocking queue and synchronizer operations, process waits, selector and stream reads. Shared by
+ * the checks that must not move such a call into, or keep it inside, a critical section.
+ */
+final class BlockingCalls {
+  /** The names below, for a cheap first filter before any symbol is resolved. */
+  private static final Set<String> NAMES =
+      Set.of(
+          "sleep", "join", "wait", "get", "take", "put", "await", "acquire", "acquireUninterruptibly",
+          "waitFor", "select", "read", "readLine", "park", "parkNanos", "parkUntil", "transfer",
+          "awaitTermination", "invokeAll", "invokeAny", "accept", "lockInterruptibly", "takeFirst",
+          "takeLast", "putFirst", "putLast", "awaitAdvance", "awaitAdvanceInterruptibly",
+          "arriveAndAwaitAdvance", "awaitNanos", "awaitUninterruptibly", "awaitUntil");
+
+  private static final Matcher<ExpressionTree> BLOCKING =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").named("sleep"),
+          instanceMethod().onDescendantOf("java.util.concurrent.TimeUnit").named("sleep"),
+          instanceMethod().onDescendantOf("java.lang.Thread").named("join"),
+          instanceMethod().anyClass().named("wait"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Future").named("get"),
+          instanceMethod().onDescendantOf("java.util.concurrent.BlockingQueue").namedAnyOf("take", "put"),
+          instanceMethod().onDescendantOf("java.util.concurrent.BlockingDeque").namedAnyOf("takeFirst", "takeLast", "putFirst", "putLast"),
+          instanceMethod().onDescendantOf("java.util.concurrent.TransferQueue").named("transfer"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CountDownLatch").named("await"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CyclicBarrier").named("await"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Phaser").namedAnyOf("awaitAdvance", "awaitAdvanceInterruptibly", "arriveAndAwaitAdvance"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Semaphore").namedAnyOf("acquire", "acquireUninterruptibly"),
+          instanceMethod().onDescendantOf("java.util.concurrent.locks.Condition").namedAnyOf("await", "awaitNanos", "awaitUninterruptibly", "awaitUntil"),
+          instanceMethod().onDescendantOf("java.util.concurrent.locks.Lock").named("lockInterruptibly"),
+          instanceMethod().onDescendantOf("java.util.concurrent.ExecutorService").namedAnyOf("awaitTermination", "invokeAll", "invokeAny"),
+          staticMethod().onClass("java.util.concurrent.locks.LockSupport").namedAnyOf("park", "parkNanos", "parkUntil"),
+          instanceMethod().onDescendantOf("java.lang.Process").named("waitFor"),
+          instanceMethod().onDescendantOf("java.nio.channels.Selector").named("select"),
+          instanceMethod().onDescendantOf("java.io.InputStream").named("read"),
+          instanceMethod().onDescendantOf("java.io.Reader").namedAnyOf("read", "readLine"),
+          instanceMethod().onDescendantOf("java.nio.channels.ReadableByteChannel").named("read"),
+          instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
+          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
+
+  private BlockingCalls() {}
+
+  /** Whether {@code call} may block its thread. */
+  static boolean isBlocking(MethodInvocationTree call, VisitorState state) {
+    return NAMES.contains(MethodNames.simpleName(call.getMethodSelect()).toString()) && BLOCKING.matches(call, state);
+  }
+
+  /** Whether any call in {@code tree} (lambdas and nested classes included) may block. */
+  static boolean anyIn(Tree tree, VisitorState state) {
+    return TreeSearch.anyMatch(
+        tree, node -> node instanceof MethodInvocationTree && isBlocking((MethodInvocationTree) node, state));
+  }
+}

@@ -1,0 +1,436 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+final class LockInLoopTest {
+  private final CompilationTestHelper compilationHelper =
+      CompilationTestHelper.newInstance(LockInLoop.class, getClass());
+  private final BugCheckerRefactoringTestHelper refactoringHelper =
+      BugCheckerRefactoringTestHelper.newInstance(LockInLoop.class, getClass());
+
+  @Test
+  void identification() {
+    compilationHelper
+        .addSourceLines(
+            "Book.java",
+            "import java.util.HashMap;",
+            "import java.util.List;",
+            "import java.util.Map;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Book {",
+            "  private final Map<String, Double> prices = new HashMap<>();",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private static final Object REGISTRY = new Object();",
+            "  void load(List<String> names, double[] values) {",
+            "    for (int i = 0; i < values.length; i++) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      synchronized (this) {",
+            "        prices.put(names.get(i), values[i]);",
+            "      }",
+            "    }",
+            "    for (String name : names) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      lock.lock();",
+            "      try {",
+            "        prices.remove(name);",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    }",
+            "    for (String name : names) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      lock.lock();",
+            "      prices.putIfAbsent(name, 0.0);",
+            "      lock.unlock();",
+            "    }",
+            "    for (String name : names) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      synchronized (REGISTRY) {",
+            "        prices.put(name, 1.0);",
+            "      }",
+            "    }",
+            "  }",
+
+            "  void labeled(List<String> names) {",
+            "    outer:",
+            "    for (String name : names) {",
+            "      // BUG: Diagnostic matches: NO_FIX",
+            "      synchronized (this) {",
+            "        if (prices.containsKey(name)) continue outer;",
+            "        prices.put(name, 3.0);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage("NO_FIX", m -> m.contains("A label names the loop") && !m.contains("Did you mean"))
+        .doTest();
+  }
+
+  /** The When NOT: striping, blocking, waiting, unbounded loops, counters. */
+  @Test
+  void identificationSilent() {
+    compilationHelper
+        .addSourceLines(
+            "Quiet.java",
+            "import java.util.List;",
+            "import java.util.concurrent.BlockingQueue;",
+            "class Quiet {",
+            "  static final class Node { long hits; }",
+            "  private final Object[] buckets = new Object[16];",
+            "  private Object mutable = new Object();",
+            "  private final Object lock = new Object();",
+            "  private volatile boolean running;",
+            "  private long count;",
+            "  void striped(List<Node> nodes) {",
+            "    for (Node node : nodes) {",
+            "      synchronized (node) { node.hits++; node.hits *= 2; }",
+            "    }",
+            "    for (int i = 0; i < buckets.length; i++) {",
+            "      synchronized (buckets[i]) { buckets[i].notify(); }",
+            "    }",
+            "  }",
+            "  void notInvariant(List<String> names) {",
+            "    for (String name : names) {",
+            "      synchronized (mutable) { mutable = name; }",
+            "    }",
+            "    for (String name : names) {",
+            "      Object local = name;",
+            "      synchronized (local) { local.notify(); }",
+            "    }",
+            "  }",
+            "  void blocks(List<String> names, BlockingQueue<String> queue) throws InterruptedException {",
+            "    for (String name : names) {",
+            "      synchronized (lock) { queue.put(name); }",
+            "    }",
+            "    for (String name : names) {",
+            "      synchronized (lock) { lock.wait(10); }",
+            "    }",
+            "    for (String name : names) {",
+            "      synchronized (lock) { lock.notifyAll(); }",
+            "      Thread.sleep(1);",
+            "    }",
+            "  }",
+            "  void unbounded(BlockingQueue<String> queue) {",
+            "    while (running) {",
+            "      synchronized (lock) { lock.notifyAll(); }",
+            "    }",
+            "    for (;;) {",
+            "      synchronized (lock) { lock.notifyAll(); }",
+            "    }",
+            "  }",
+            "  void counter(List<String> names) {",
+            "    for (String name : names) {",
+            "      synchronized (this) { count++; }",
+            "    }",
+            "  }",
+            "  void nested(List<String> names, java.util.concurrent.locks.Lock other) {",
+            "    for (String name : names) {",
+            "      other.lock();",
+            "      try {",
+            "        synchronized (lock) { lock.notify(); }",
+            "      } finally {",
+            "        other.unlock();",
+            "      }",
+            "    }",
+            "  }",
+            "  // Reduced from HSQLDB's DatabaseManager: a short lookup per pass, then a call out.",
+            "  void notifyAll(Object[] servers, java.util.Map<Object, Runnable> listeners) {",
+            "    for (int i = 0; i < servers.length; i++) {",
+            "      Runnable listener;",
+            "      synchronized (listeners) {",
+            "        listener = listeners.get(servers[i]);",
+            "      }",
+            "      if (listener != null) listener.run();",
+            "    }",
+            "  }",
+            "  synchronized void alreadyHeld(List<String> names) {",
+            "    for (String name : names) {",
+            "      synchronized (this) { lock.notify(); }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  void replacement() {
+    refactoringHelper
+        .addInputLines(
+            "Book.java",
+            "import java.util.HashMap;",
+            "import java.util.List;",
+            "import java.util.Map;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "",
+            "class Book {",
+            "  private final Map<String, Double> prices = new HashMap<>();",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "",
+            "  void load(List<String> names, double[] values) {",
+            "    for (int i = 0; i < values.length; i++) {",
+            "      synchronized (this) {",
+            "        prices.put(names.get(i), values[i]);",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void remove(List<String> names) {",
+            "    for (String name : names) {",
+            "      lock.lock();",
+            "      try {",
+            "        prices.remove(name);",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void reset(List<String> names) {",
+            "    for (String name : names) {",
+            "      lock.lock();",
+            "      prices.put(name, 0.0);",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Book.java",
+            "import java.util.HashMap;",
+            "import java.util.List;",
+            "import java.util.Map;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "",
+            "class Book {",
+            "  private final Map<String, Double> prices = new HashMap<>();",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "",
+            "  void load(List<String> names, double[] values) {",
+            "    synchronized (this) {",
+            "      for (int i = 0; i < values.length; i++) {",
+            "        prices.put(names.get(i), values[i]);",
+            "      }",
+            "    }",
+            "  }",
+            "",
+            "  void remove(List<String> names) {",
+            "    lock.lock();",
+            "    try {",
+            "      for (String name : names) {",
+            "        prices.remove(name);",
+            "      }",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "",
+            "  void reset(List<String> names) {",
+            "    lock.lock();",
+            "    for (String name : names) {",
+            "      prices.put(name, 0.0);",
+            "    }",
+            "    lock.unlock();",
+            "  }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  /** A counter in a loop in a monitor: CounterUnderLock removes the lock, LockInLoop stays out. */
+  @Test
+  void replacementTogetherWithCounterUnderLockConverges() {
+    String patched =
+        PatchMode.patchConverged(
+            "LockInLoop,CounterUnderLock",
+            "com/acme/Tally.java",
+            String.join(
+                "\n",
+                "package com.acme;",
+                "",
+                "import java.util.List;",
+                "",
+                "class Tally {",
+                "  private long seen;",
+                "",
+                "  void see(List<String> items) {",
+                "    for (String item : items) {",
+                "      synchronized (this) {",
+                "        seen++;",
+                "      }",
+                "    }",
+                "  }",
+                "",
+                "  long seen() {",
+                "    return seen;",
+                "  }",
+                "}",
+                ""));
+    assertEquals(
+        String.join(
+            "\n",
+            "package com.acme;",
+            "",
+            "import java.util.List;",
+            "import java.util.concurrent.atomic.LongAdder;",
+            "",
+            "class Tally {",
+            "  private final LongAdder seen = new LongAdder();",
+            "",
+            "  void see(List<String> items) {",
+            "    for (String item : items) {",
+            "      seen.increment();",
+            "    }",
+            "  }",
+            "",
+            "  long seen() {",
+            "    return seen.sum();",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
+  private static final String LEDGER =
+      String.join(
+          "\n",
+          "package probe;",
+          "",
+          "import java.util.ArrayList;",
+          "import java.util.List;",
+          "import java.util.concurrent.locks.ReentrantLock;",
+          "",
+          "public class Ledger {",
+          "  private final ReentrantLock lock = new ReentrantLock();",
+          "  private final List<Long> entries = new ArrayList<>();",
+          "  private final List<Long> tags = new ArrayList<>();",
+          "  private long balance;",
+          "",
+          "  public void post(long[] amounts) {",
+          "    for (long amount : amounts) {",
+          "      synchronized (this) {",
+          "        entries.add(amount);",
+          "        balance += amount;",
+          "      }",
+          "    }",
+          "  }",
+          "",
+          "  public void refund(long[] amounts) {",
+          "    for (int i = 0; i < amounts.length; i++) {",
+          "      synchronized (this) {",
+          "        entries.add(-amounts[i]);",
+          "        balance -= amounts[i];",
+          "      }",
+          "    }",
+          "  }",
+          "",
+          "  public void tag(long[] ids) {",
+          "    for (long id : ids) {",
+          "      lock.lock();",
+          "      try {",
+          "        tags.add(id);",
+          "      } finally {",
+          "        lock.unlock();",
+          "      }",
+          "    }",
+          "  }",
+          "",
+          "  public void untag(long[] ids) {",
+          "    for (int i = 0; i < ids.length; i++) {",
+          "      lock.lock();",
+          "      tags.remove(ids[i]);",
+          "      lock.unlock();",
+          "    }",
+          "  }",
+          "",
+          "  public List<Long> snapshot() {",
+          "    List<Long> copy = new ArrayList<>();",
+          "    synchronized (this) {",
+          "      copy.add(entries.stream().filter(e -> e > 0).count());",
+          "      copy.add(balance);",
+          "    }",
+          "    lock.lock();",
+          "    try {",
+          "      copy.add((long) tags.size());",
+          "    } finally {",
+          "      lock.unlock();",
+          "    }",
+          "    return copy;",
+          "  }",
+          "}",
+          "");
+
+  /**
+   * Coarsening changes when other threads may interleave, not what the code computes: run the
+   * original and the patched ledger from four threads and compare the totals.
+   */
+  @Test
+  void replacementComputesTheSameFromSeveralThreads() throws Exception {
+    String patched = PatchMode.patchConverged("LockInLoop", "probe/Ledger.java", LEDGER);
+    assertTrue(patched.contains("synchronized (this) {\n      for (long amount : amounts)"), patched);
+    assertTrue(patched.contains("synchronized (this) {\n      for (int i = 0;"), patched);
+    assertTrue(patched.contains("try {\n      for (long id : ids)"), patched);
+    assertTrue(patched.contains("lock.lock();\n    for (int i = 0;"), patched);
+
+    List<Long> before = run(LEDGER);
+    List<Long> after = run(patched);
+    // 64 postings a round; each round posts 1..64 and refunds 2..64, so the balance grows by 1;
+    // each round tags 64 ids and untags the 63 it tagged last (Long objects, by value).
+    assertEquals(List.of(4L * 1000 * 64, 4L * 1000, 4L * 1000), before);
+    assertEquals(before, after);
+  }
+
+  /** 4 threads × 1,000 rounds of posting, refunding, tagging and untagging; what is left. */
+  private static List<Long> run(String source) throws Exception {
+    try (URLClassLoader loader = Probe.compile("probe/Ledger.java", source)) {
+      Class<?> type = loader.loadClass("probe.Ledger");
+      Object ledger = type.getConstructor().newInstance();
+      var post = type.getMethod("post", long[].class);
+      var refund = type.getMethod("refund", long[].class);
+      var tag = type.getMethod("tag", long[].class);
+      var untag = type.getMethod("untag", long[].class);
+      long[] amounts = new long[64];
+      long[] refunds = new long[63];
+      for (int i = 0; i < amounts.length; i++) {
+        amounts[i] = i + 1;
+      }
+      for (int i = 0; i < refunds.length; i++) {
+        refunds[i] = i + 2;
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int round = 0; round < 1000; round++) {
+                      post.invoke(ledger, (Object) amounts);
+                      refund.invoke(ledger, (Object) refunds);
+                      tag.invoke(ledger, (Object) amounts);
+                      untag.invoke(ledger, (Object) refunds);
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> future : done) {
+          future.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      @SuppressWarnings("unchecked")
+      List<Long> snapshot = (List<Long>) type.getMethod("snapshot").invoke(ledger);
+      return snapshot;
+    }
+  }
+}
