@@ -2,6 +2,8 @@ package dev.slowpath.examples.orders;
 
 /** A price index over a long history, loaded in the background at start-up. */
 public final class PriceIndex {
+  private final double[] recent = new double[64];
+  private int filled;
   private volatile boolean loaded;
 
   public void markLoaded() {
@@ -24,5 +26,22 @@ public final class PriceIndex {
       }
     }
     return score;
+  }
+
+  /** Records the latest prices from the feed, oldest first. */
+  public void record(double[] latest) {
+    for (double price : latest) {
+      synchronized (recent) {
+        recent[filled % recent.length] = price;
+        filled++;
+      }
+    }
+  }
+
+  /** The most recent price recorded, or 0 before the first. */
+  public double lastRecorded() {
+    synchronized (recent) {
+      return filled == 0 ? 0 : recent[(filled - 1) % recent.length];
+    }
   }
 }

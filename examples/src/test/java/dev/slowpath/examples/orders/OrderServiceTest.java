@@ -50,4 +50,13 @@ final class OrderServiceTest {
     assertEquals(2500 * 350, service.revenueCents());
     assertEquals(25, audit.entries().size());
   }
+
+  @Test
+  void indexRemembersTheLatestPrice() {
+    assertEquals(0, prices.lastRecorded(), 0);
+    prices.record(new double[] {101.5, 99.25, 100.0});
+    prices.record(new double[] {98.75});
+
+    assertEquals(98.75, prices.lastRecorded(), 0);
+  }
 }
