@@ -24,13 +24,16 @@ final class BlockingCalls {
           "waitFor", "select", "read", "readLine", "park", "parkNanos", "parkUntil", "transfer",
           "awaitTermination", "invokeAll", "invokeAny", "accept", "lockInterruptibly", "takeFirst",
           "takeLast", "putFirst", "putLast", "awaitAdvance", "awaitAdvanceInterruptibly",
-          "arriveAndAwaitAdvance", "awaitNanos", "awaitUninterruptibly", "awaitUntil");
+          "arriveAndAwaitAdvance", "awaitNanos", "awaitUninterruptibly", "awaitUntil", "exchange", "receive");
 
   private static final Matcher<ExpressionTree> BLOCKING =
       anyOf(
           staticMethod().onClass("java.lang.Thread").named("sleep"),
           instanceMethod().onDescendantOf("java.util.concurrent.TimeUnit").named("sleep"),
           instanceMethod().onDescendantOf("java.lang.Thread").named("join"),
+          instanceMethod().onDescendantOf("java.util.concurrent.CompletableFuture").named("join"),
+          instanceMethod().onDescendantOf("java.util.concurrent.Exchanger").named("exchange"),
+          instanceMethod().onDescendantOf("java.net.DatagramSocket").named("receive"),
           instanceMethod().anyClass().named("wait"),
           instanceMethod().onDescendantOf("java.util.concurrent.Future").named("get"),
           instanceMethod().onDescendantOf("java.util.concurrent.BlockingQueue").namedAnyOf("take", "put"),

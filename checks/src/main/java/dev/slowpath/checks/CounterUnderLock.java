@@ -17,7 +17,6 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -96,7 +95,9 @@ public final class CounterUnderLock extends BugChecker
 
   private Description match(CriticalSection section, VisitorState state) {
     Optional<ExpressionTree> tally = section.onlyTally();
-    if (tally.isEmpty() || NonProductionCode.contains(state)) {
+    if (tally.isEmpty()
+        || NonProductionCode.contains(state)
+        || HeldBlocking.lockAlsoHeldAcrossBlocking(section, state)) { // BlockingInSynchronized's lock
       return Description.NO_MATCH;
     }
     ExpressionTree variable = ASTHelpers.stripParentheses(Counter.variableOf(tally.get()));
@@ -227,7 +228,7 @@ public final class CounterUnderLock extends BugChecker
         return Verdict.silence();
       }
       VariableTree declaration = (VariableTree) declarationPath.get().getLeaf();
-      if (isSerialized(field, state)) {
+      if (Fields.isSerialized(field, state)) {
         return Verdict.report(
             "The field is serialized (its class is Serializable and the field is not transient):"
                 + " an atomic would change the serial form, so there is no automatic fix");
@@ -237,7 +238,7 @@ public final class CounterUnderLock extends BugChecker
             "The field's name appears in a string in this file (reflection or a field updater):"
                 + " changing its type would break that, so there is no automatic fix");
       }
-      if (!onlyGuardedByAnnotations(declaration) || sharesItsDeclaration(declarationPath.get(), state)) {
+      if (!onlyGuardedByAnnotations(declaration) || Fields.sharesItsDeclaration(declarationPath.get())) {
         return Verdict.report("Its declaration carries more than the counter: rewrite it by hand");
       }
       List<Use> uses = new ArrayList<>();
@@ -379,13 +380,6 @@ public final class CounterUnderLock extends BugChecker
       }
     }
 
-    private static boolean isSerialized(Symbol field, VisitorState state) {
-      Type serializable = state.getTypeFromString("java.io.Serializable");
-      return serializable != null
-          && !field.isStatic()
-          && (field.flags() & Flags.TRANSIENT) == 0
-          && ASTHelpers.isSubtype(field.owner.type, serializable, state);
-    }
 
     /**
      * The field's name passed as a string to reflection or a field updater in this file: {@code
@@ -407,17 +401,6 @@ public final class CounterUnderLock extends BugChecker
           .allMatch(a -> a.getAnnotationType().toString().endsWith("GuardedBy"));
     }
 
-    /** {@code private long hits, misses;}: two fields, one declaration. */
-    private static boolean sharesItsDeclaration(TreePath declaration, VisitorState state) {
-      Tree owner = declaration.getParentPath().getLeaf();
-      if (!(owner instanceof ClassTree)) {
-        return true;
-      }
-      int start = ASTHelpers.getStartPosition(declaration.getLeaf());
-      return ((ClassTree) owner).getMembers().stream()
-          .filter(m -> m != declaration.getLeaf() && m instanceof VariableTree)
-          .anyMatch(m -> ASTHelpers.getStartPosition(m) == start);
-    }
 
     private static SuggestedFix fix(
         Symbol field,

@@ -14,6 +14,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
@@ -208,6 +209,49 @@ record CriticalSection(Kind kind, List<Tree> region, List<? extends StatementTre
       default:
         return Optional.empty();
     }
+  }
+
+  /**
+   * The paths of the statements held, given the path of {@link #first()}: the method, the {@code
+   * synchronized} statement or the {@code lock();} statement.
+   */
+  List<TreePath> statementPaths(TreePath firstPath) {
+    TreePath holder;
+    switch (kind) {
+      case SYNCHRONIZED_METHOD:
+        holder = new TreePath(firstPath, ((MethodTree) first()).getBody());
+        break;
+      case SYNCHRONIZED_BLOCK:
+        holder = new TreePath(firstPath, ((SynchronizedTree) first()).getBlock());
+        break;
+      case LOCK_TRY_FINALLY:
+        TryTree tryTree = (TryTree) last();
+        holder = new TreePath(new TreePath(firstPath.getParentPath(), tryTree), tryTree.getBlock());
+        break;
+      default:
+        holder = firstPath.getParentPath();
+    }
+    List<TreePath> paths = new ArrayList<>();
+    for (StatementTree statement : statements) {
+      paths.add(new TreePath(holder, statement));
+    }
+    return paths;
+  }
+
+  /**
+   * The lock's expression: the {@code synchronized} operand or the receiver of {@code lock()};
+   * null for a {@code synchronized} method.
+   */
+  ExpressionTree lockExpression() {
+    Tree first = first();
+    if (first instanceof SynchronizedTree) {
+      return ASTHelpers.stripParentheses(((SynchronizedTree) first).getExpression());
+    }
+    if (first instanceof ExpressionStatementTree) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(((ExpressionStatementTree) first).getExpression());
+      return receiver == null ? null : ASTHelpers.stripParentheses(receiver);
+    }
+    return null;
   }
 
   /** The first tree of the region: where a fix that removes the locking starts. */

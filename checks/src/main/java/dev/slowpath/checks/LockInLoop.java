@@ -91,7 +91,8 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
         || !isLoopInvariant(section, loopPath, state)
         || BlockingCalls.anyIn(loop, state)
         || alreadyHeld(section, loopPath, state)
-        || holdsAnotherLock(section, state)) {
+        || holdsAnotherLock(section, state)
+        || HeldBlocking.lockAlsoHeldAcrossBlocking(section, state)) { // BlockingInSynchronized's lock
       return Description.NO_MATCH;
     }
     Tree reportAt = section.first();
@@ -148,7 +149,7 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     if (section.kind() == CriticalSection.Kind.SYNCHRONIZED_METHOD) {
       return false;
     }
-    ExpressionTree lock = lockExpression(section);
+    ExpressionTree lock = section.lockExpression();
     if (lock == null) {
       return false;
     }
@@ -185,17 +186,6 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     }
   }
 
-  /** The lock's expression: the {@code synchronized} operand, or the receiver of {@code lock()}. */
-  private static ExpressionTree lockExpression(CriticalSection section) {
-    Tree first = section.first();
-    if (first instanceof SynchronizedTree) {
-      return ASTHelpers.stripParentheses(((SynchronizedTree) first).getExpression());
-    }
-    ExpressionTree call = ((ExpressionStatementTree) first).getExpression();
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return receiver == null ? null : ASTHelpers.stripParentheses(receiver);
-  }
-
   /** Code that already holds the lock around the loop: the per-pass locking is a reentry. */
   private static boolean alreadyHeld(CriticalSection section, TreePath loopPath, VisitorState state) {
     Optional<CriticalSection> outer = CriticalSection.around(loopPath, state);
@@ -224,8 +214,8 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
         return Optional.empty();
       }
       String loopHeader = source.subSequence(loopStart, bodyOpen + 1).toString();
-      String outerIndent = indentation(source, loopStart);
-      String innerIndent = indentation(source, ASTHelpers.getStartPosition(section.first()));
+      String outerIndent = Indentation.before(source, loopStart);
+      String innerIndent = Indentation.before(source, ASTHelpers.getStartPosition(section.first()));
       if (outerIndent == null || innerIndent == null) {
         return Optional.empty();
       }
@@ -263,7 +253,7 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
             String unlockText = state.getSourceForNode(section.last());
             int unlockStart = ASTHelpers.getStartPosition(section.last());
             int unlockLine = unlockStart - innerIndent.length();
-            if (!innerIndent.equals(indentation(source, unlockStart))) {
+            if (!innerIndent.equals(Indentation.before(source, unlockStart))) {
               return Optional.empty();
             }
             return Optional.of(
@@ -275,20 +265,6 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
         default:
           return Optional.empty();
       }
-    }
-
-    /** The spaces and tabs before {@code position} on its line, or null when code precedes it. */
-    private static String indentation(CharSequence source, int position) {
-      int lineStart = position;
-      while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-        lineStart--;
-      }
-      for (int i = lineStart; i < position; i++) {
-        if (source.charAt(i) != ' ' && source.charAt(i) != '\t') {
-          return null;
-        }
-      }
-      return source.subSequence(lineStart, position).toString();
     }
   }
 }

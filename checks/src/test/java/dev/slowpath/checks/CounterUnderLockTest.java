@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 final class CounterUnderLockTest {
@@ -634,11 +630,10 @@ final class CounterUnderLockTest {
       var opened = type.getMethod("opened");
       var closed = type.getMethod("closed");
       var next = type.getMethod("next");
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      try {
-        List<Future<long[]>> results = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-          Callable<long[]> worker =
+      List<long[]> results =
+          Workers.run(
+              Executors.newFixedThreadPool(4),
+              4,
               () -> {
                 long[] seen = new long[100_000];
                 for (int i = 0; i < 100_000; i++) {
@@ -649,25 +644,20 @@ final class CounterUnderLockTest {
                   seen[i] = (Long) next.invoke(counters);
                 }
                 return seen;
-              };
-          results.add(pool.submit(worker));
+              });
+      java.util.Set<Long> numbers = new java.util.HashSet<>();
+      for (long[] result : results) {
+        for (long number : result) {
+          numbers.add(number);
         }
-        java.util.Set<Long> numbers = new java.util.HashSet<>();
-        for (Future<long[]> result : results) {
-          for (long number : result.get()) {
-            numbers.add(number);
-          }
-        }
-        long distinct = numbers.size() == 400_000 ? 1 : 0;
-        return List.of(
-            (Long) type.getMethod("hits").invoke(counters),
-            (Long) type.getMethod("bytes").invoke(counters),
-            (long) (Integer) type.getMethod("open").invoke(counters),
-            distinct,
-            java.util.Collections.min(numbers));
-      } finally {
-        pool.shutdownNow();
       }
+      long distinct = numbers.size() == 400_000 ? 1 : 0;
+      return List.of(
+          (Long) type.getMethod("hits").invoke(counters),
+          (Long) type.getMethod("bytes").invoke(counters),
+          (long) (Integer) type.getMethod("open").invoke(counters),
+          distinct,
+          java.util.Collections.min(numbers));
     }
   }
 }

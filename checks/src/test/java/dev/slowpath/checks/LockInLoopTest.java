@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import java.net.URLClassLoader;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 final class LockInLoopTest {
@@ -406,28 +403,18 @@ final class LockInLoopTest {
       for (int i = 0; i < refunds.length; i++) {
         refunds[i] = i + 2;
       }
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-          done.add(
-              pool.submit(
-                  () -> {
-                    for (int round = 0; round < 1000; round++) {
-                      post.invoke(ledger, (Object) amounts);
-                      refund.invoke(ledger, (Object) refunds);
-                      tag.invoke(ledger, (Object) amounts);
-                      untag.invoke(ledger, (Object) refunds);
-                    }
-                    return null;
-                  }));
-        }
-        for (Future<?> future : done) {
-          future.get();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      Workers.run(
+          Executors.newFixedThreadPool(4),
+          4,
+          () -> {
+            for (int round = 0; round < 1000; round++) {
+              post.invoke(ledger, (Object) amounts);
+              refund.invoke(ledger, (Object) refunds);
+              tag.invoke(ledger, (Object) amounts);
+              untag.invoke(ledger, (Object) refunds);
+            }
+            return null;
+          });
       @SuppressWarnings("unchecked")
       List<Long> snapshot = (List<Long>) type.getMethod("snapshot").invoke(ledger);
       return snapshot;
