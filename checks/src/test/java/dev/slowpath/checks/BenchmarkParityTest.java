@@ -24,6 +24,9 @@ final class BenchmarkParityTest {
    */
   static final Path WORKLOADS = Repository.root().resolve("benchmarks/src/main/java/dev/slowpath/workload");
 
+  /** benchmarks/pom.xml's maven.compiler.release: the fixes that depend on it must see it. */
+  private static final String BENCHMARKS_RELEASE = "17";
+
   @TestFactory
   List<DynamicTest> afterIsTheFixOfBefore() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
@@ -46,7 +49,7 @@ final class BenchmarkParityTest {
   private static void verify(String check, Path beforeFile) throws IOException {
     String before = Files.readString(beforeFile, UTF_8);
     String patched =
-        PatchMode.patchConverged(check, beforeFile.getFileName().toString(), before)
+        PatchMode.patchConverged(check, beforeFile.getFileName().toString(), before, "--release", BENCHMARKS_RELEASE)
             .replace(".before;", ".after;");
     Path afterFile = beforeFile.getParent().resolveSibling("after").resolve(beforeFile.getFileName());
     if (Boolean.getBoolean("slowpath.regenerate")) {

@@ -14,10 +14,18 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 final class BlockingInSynchronizedTest {
+  /**
+   * The fix depends on the release compiled for (JEP 491 in 24): the tests compile for Java 17,
+   * as the examples and benchmarks do, on both JDK legs.
+   */
+  private static final String RELEASE = "17";
+
   private final CompilationTestHelper compilationHelper =
-      CompilationTestHelper.newInstance(BlockingInSynchronized.class, getClass());
+      CompilationTestHelper.newInstance(BlockingInSynchronized.class, getClass())
+          .setArgs(List.of("--release", RELEASE));
   private final BugCheckerRefactoringTestHelper refactoringHelper =
-      BugCheckerRefactoringTestHelper.newInstance(BlockingInSynchronized.class, getClass());
+      BugCheckerRefactoringTestHelper.newInstance(BlockingInSynchronized.class, getClass())
+          .setArgs("--release", RELEASE);
 
   /** The blocking calls the issue names, directly under a monitor. */
   @Test
@@ -347,7 +355,7 @@ final class BlockingInSynchronizedTest {
   @Test
   void identificationOnJava24ReportsTheStallOnly() {
     assumeTrue(Runtime.version().feature() >= 24, "javac before 24 cannot compile for Java 24");
-    compilationHelper
+    CompilationTestHelper.newInstance(BlockingInSynchronized.class, getClass())
         .setArgs(List.of("--release", "24"))
         .addSourceLines(
             "Late.java",
@@ -523,7 +531,9 @@ final class BlockingInSynchronizedTest {
                 "    }",
                 "  }",
                 "}",
-                ""));
+                ""),
+            "--release",
+            RELEASE);
     assertEquals(
         String.join(
             "\n",
@@ -627,7 +637,7 @@ final class BlockingInSynchronizedTest {
    */
   @Test
   void replacementKeepsMutualExclusionFromSeveralThreads() throws Exception {
-    String patched = PatchMode.patchConverged("BlockingInSynchronized", "probe/Inventory.java", INVENTORY);
+    String patched = PatchMode.patchConverged("BlockingInSynchronized", "probe/Inventory.java", INVENTORY, "--release", RELEASE);
     assertTrue(patched.contains("private final ReentrantLock lock = new ReentrantLock();"), patched);
     assertTrue(patched.contains("return lock.isHeldByCurrentThread();"), patched);
     assertTrue(!patched.contains("synchronized"), patched);

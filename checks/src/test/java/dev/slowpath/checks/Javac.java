@@ -24,6 +24,11 @@ final class Javac {
   private Javac() {}
 
   static Result compile(List<Path> sources, List<String> errorProneFlags) {
+    return compile(sources, errorProneFlags, List.of());
+  }
+
+  /** The same, with javac options of the user's build ({@code --release 17}). */
+  static Result compile(List<Path> sources, List<String> errorProneFlags, List<String> javacOptions) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter output = new StringWriter();
     try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
@@ -38,6 +43,7 @@ final class Javac {
               "-processorpath", classpath,
               "-XDcompilePolicy=simple",
               "--should-stop=ifError=FLOW"));
+      options.addAll(javacOptions);
       options.add(String.join(" ", "-Xplugin:ErrorProne", String.join(" ", errorProneFlags)).trim());
       boolean ok =
           javac.getTask(output, files, null, options, null, files.getJavaFileObjectsFromPaths(sources)).call();

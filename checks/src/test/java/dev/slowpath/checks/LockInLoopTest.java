@@ -161,6 +161,49 @@ final class LockInLoopTest {
         .doTest();
   }
 
+  /** Records, switch expressions, generics, lambdas, var, anonymous and local classes: no crash. */
+  @Test
+  void identificationOnModernTrees() {
+    compilationHelper
+        .addSourceLines(
+            "Modern.java",
+            "import java.util.List;",
+            "import java.util.function.Supplier;",
+            "class Modern<T> {",
+            "  record Entry(String key, int value) {}",
+            "  private final Object lock = new Object();",
+            "  private int total;",
+            "  <U extends T> void load(List<Entry> entries, List<U> extra) {",
+            "    for (var entry : entries) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      synchronized (lock) {",
+            "        total += switch (entry.value()) { case 0 -> 0; default -> entry.value(); };",
+            "        Supplier<String> key = entry::key;",
+            "        if (extra.get(0) instanceof Entry e) { total += e.value(); }",
+            "      }",
+            "    }",
+            "    Runnable later = new Runnable() {",
+            "      @Override public void run() {",
+            "        for (Entry entry : entries) {",
+            "          // BUG: Diagnostic contains: LockInLoop",
+            "          synchronized (lock) { total += entry.value(); total *= 2; }",
+            "        }",
+            "      }",
+            "    };",
+            "    class Local {",
+            "      void each(int[] values) {",
+            "        for (int i = 0; i < values.length; i++) {",
+            "          // BUG: Diagnostic contains: LockInLoop",
+            "          synchronized (lock) { total += values[i]; total %= 7; }",
+            "        }",
+            "      }",
+            "    }",
+            "    entries.forEach(e -> { synchronized (lock) { total += e.value(); } });",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void replacement() {
     refactoringHelper

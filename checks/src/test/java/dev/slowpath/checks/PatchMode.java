@@ -16,27 +16,30 @@ import java.util.List;
 final class PatchMode {
   private PatchMode() {}
 
-  /** The file's text after one patch run with {@code checks}; fails if it does not compile. */
-  static String patch(String checks, String fileName, String source) {
+  /**
+   * The file's text after one patch run with {@code checks}; fails if it does not compile. {@code
+   * javacOptions} are the build's own ({@code --release 17}): some fixes depend on the release.
+   */
+  static String patch(String checks, String fileName, String source, String... javacOptions) {
     Path file = Javac.write(fileName, source);
-    compileOrFail(file, List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"));
+    compileOrFail(file, List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"), javacOptions);
     String patched = read(file);
-    compileOrFail(file, List.of());
+    compileOrFail(file, List.of(), javacOptions);
     return patched;
   }
 
   /** Patches twice: the second run must change nothing. */
-  static String patchConverged(String checks, String fileName, String source) {
-    String once = patch(checks, fileName, source);
-    String twice = patch(checks, fileName, once);
+  static String patchConverged(String checks, String fileName, String source, String... javacOptions) {
+    String once = patch(checks, fileName, source, javacOptions);
+    String twice = patch(checks, fileName, once, javacOptions);
     if (!once.equals(twice)) {
       throw new AssertionError("a second patch run changed the file:\n" + once + "\n---\n" + twice);
     }
     return once;
   }
 
-  private static void compileOrFail(Path file, List<String> errorProneFlags) {
-    Javac.Result result = Javac.compile(List.of(file), errorProneFlags);
+  private static void compileOrFail(Path file, List<String> errorProneFlags, String... javacOptions) {
+    Javac.Result result = Javac.compile(List.of(file), errorProneFlags, List.of(javacOptions));
     if (!result.success()) {
       throw new AssertionError("compilation failed:\n" + result.output() + "\n" + read(file));
     }
