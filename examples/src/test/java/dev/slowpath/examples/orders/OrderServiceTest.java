@@ -2,7 +2,12 @@ package dev.slowpath.examples.orders;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 final class OrderServiceTest {
@@ -58,5 +63,45 @@ final class OrderServiceTest {
     prices.record(new double[] {98.75});
 
     assertEquals(98.75, prices.lastRecorded(), 0);
+  }
+
+  @Test
+  void reservationsRetryWhileTheWarehouseIsBusy() throws InterruptedException {
+    AtomicInteger attempts = new AtomicInteger();
+    StockReservations reservations = new StockReservations((product, quantity) -> attempts.incrementAndGet() % 2 == 0);
+
+    assertEquals(true, reservations.reserve("tea", 3));
+    assertEquals(2, attempts.get());
+    assertEquals(3, reservations.reserved("tea"));
+
+    StockReservations closed = new StockReservations((product, quantity) -> false);
+    assertEquals(false, closed.reserve("tea", 1));
+    assertEquals(0, closed.reserved("tea"));
+  }
+
+  @Test
+  void reservationsFromManyThreadsAddUp() throws Exception {
+    StockReservations reservations = new StockReservations((product, quantity) -> true);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    reservations.reserve(i % 2 == 0 ? "tea" : "cup", 1);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : done) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1000, reservations.reserved("tea"));
+    assertEquals(1000, reservations.reserved("cup"));
   }
 }
