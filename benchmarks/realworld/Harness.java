@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +35,13 @@ public class Harness {
   private static final Pattern DIAGNOSTIC =
       Pattern.compile("^(.+\\.java):(\\d+): (?:warning|error|Note|note): \\[(\\w+)\\] (.*)$");
   private static final String CRASH = "An unhandled exception was thrown by the Error Prone";
+
+  /**
+   * The language level every library is compiled at, on JDK 17 and 25 alike: all of them target
+   * 17 or older, and some fixes depend on it (BlockingInSynchronized's lock rewrite is for code
+   * that may run on JDK 21-23), so both legs must see the same findings.
+   */
+  private static final String SOURCE = "17";
 
   record Library(
       String name, String coordinates, boolean quick, String encoding, List<String> extras, List<String> excluded, String why) {}
@@ -81,6 +89,11 @@ public class Harness {
     if (only != null) {
       Set<String> names = Set.of(only.split(","));
       libraries = libraries.stream().filter(l -> names.contains(l.name())).collect(Collectors.toList());
+    }
+    String timings = option(args, "--timings=");
+    if (timings != null) {
+      harness.timings(libraries, Integer.parseInt(timings));
+      return;
     }
     String overhead = option(args, "--overhead=");
     if (overhead != null) {
@@ -226,13 +239,7 @@ public class Harness {
   // ---------------------------------------------------------------- compile-time overhead
 
   void overhead(List<Library> libraries, int repetitions) throws IOException, InterruptedException {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("date", java.time.LocalDate.now().toString());
-    report.put("jdk", System.getProperty("java.runtime.version"));
-    report.put("errorprone", errorProneVersion);
-    report.put("cores", Runtime.getRuntime().availableProcessors());
-    report.put("cpu", cpuModel());
-    report.put("method", "javac processes; each repetition compiles the library once with Error Prone's"
+    Map<String, Object> report = reportHeader("javac processes; each repetition compiles the library once with Error Prone's"
         + " defaults and once with the defaults plus Slowpath, in random order; CPU = user + sys of"
         + " the javac process; ratio = median over repetitions of (with ÷ without)");
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -276,6 +283,18 @@ public class Harness {
     Path out = repo.resolve("benchmarks/results/realworld-overhead-jdk" + Runtime.version().feature() + ".json");
     Files.writeString(out, Json.write(report) + "\n", UTF_8);
     System.out.println("wrote " + repo.relativize(out));
+  }
+
+  /** When, where and how a measurement was taken: the top of each results file. */
+  private Map<String, Object> reportHeader(String method) throws IOException {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", java.time.LocalDate.now().toString());
+    report.put("jdk", System.getProperty("java.runtime.version"));
+    report.put("errorprone", errorProneVersion);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("cpu", cpuModel());
+    report.put("method", method);
+    return report;
   }
 
   private static double last(List<Double> values) {
@@ -324,6 +343,102 @@ public class Harness {
       }
     }
     return System.getProperty("os.arch");
+  }
+
+  // ---------------------------------------------------------------- time per check, in-process
+
+  private static final Pattern TIMING = Pattern.compile("\"([^\"]+)\": ([0-9.]+)");
+
+  /**
+   * Error Prone's own clock per checker ({@code ErrorProneTimings}), read after an in-process
+   * compilation with every default check and every Slowpath check: {@code repetitions} fresh JVMs
+   * per library (Timings.java), medians recorded in benchmarks/results/realworld-timings-jdkN.json.
+   * Unlike whole-compile ratios, this attributes the cost to each check, below the machine's noise.
+   */
+  void timings(List<Library> libraries, int repetitions) throws IOException, InterruptedException {
+    Set<String> ours = Set.of(checks.split(","));
+    Map<String, Object> report = reportHeader("one javac + Error Prone compilation per fresh JVM, in-process; ErrorProneTimings"
+        + " (check_api) gives the time spent in each checker's matchers; medians over the repetitions."
+        + " allCheckersMillis sums every checker, Error Prone's defaults and Slowpath's");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Library library : libraries) {
+      Path dir = work.resolve(library.name());
+      Path original = dir.resolve("original");
+      String classpath = prepare(library, dir, original);
+      List<String> sources = sources(original, library);
+      Path classes = dir.resolve("timings-classes");
+      Files.createDirectories(classes);
+      List<String> options = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classpath,
+          "-processorpath", slowpathProcessorPath(), "-proc:none", "-source", SOURCE, "-encoding", library.encoding(),
+          "-Xmaxwarns", "100000", "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
+          "-Xplugin:ErrorProne -XepAllErrorsAsWarnings -XepDisableWarningsInGeneratedCode"));
+      Path optionsFile = dir.resolve("timings.options");
+      Path sourcesFile = dir.resolve("timings.sources");
+      Files.write(optionsFile, options);
+      Files.write(sourcesFile, sources.stream().map(s -> original.resolve(s).toString()).collect(Collectors.toList()));
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      javacVmFlags.forEach(f -> command.add(f.substring(2))); // the same exports, without -J
+      command.addAll(List.of("-cp", slowpathProcessorPath(), repo.resolve("benchmarks/realworld/Timings.java").toString(),
+          optionsFile.toString(), sourcesFile.toString()));
+      Map<String, List<Double>> perCheck = new TreeMap<>();
+      List<Double> wall = new ArrayList<>(), slowpath = new ArrayList<>(), all = new ArrayList<>();
+      List<Double> typicalDefault = new ArrayList<>();
+      int defaultChecks = 0;
+      for (int i = 0; i < repetitions; i++) {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+        if (process.waitFor() != 0 || !output.contains("\"ok\": true")) {
+          throw new IllegalStateException(library.name() + ": timed compilation failed:\n" + output);
+        }
+        String line = output.lines().filter(l -> l.startsWith("{\"ok\"")).findFirst().orElseThrow();
+        Matcher wallMatch = Pattern.compile("\"wallMillis\": ([0-9.]+)").matcher(line);
+        wallMatch.find();
+        wall.add(Double.parseDouble(wallMatch.group(1)));
+        Matcher m = TIMING.matcher(line.substring(line.indexOf("\"checkerMillis\"")));
+        double sumOurs = 0, sumAll = 0;
+        List<Double> theirs = new ArrayList<>();
+        while (m.find()) {
+          double millis = Double.parseDouble(m.group(2));
+          sumAll += millis;
+          if (ours.contains(m.group(1))) {
+            sumOurs += millis;
+            perCheck.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(millis);
+          } else {
+            theirs.add(millis);
+          }
+        }
+        slowpath.add(sumOurs);
+        all.add(sumAll);
+        defaultChecks = theirs.size();
+        typicalDefault.add(percentile(sorted(theirs), 0.5));
+        System.out.printf(Locale.ROOT, "   %s rep %d: compile %.0f ms, all checkers %.0f ms, Slowpath %.1f ms%n",
+            library.name(), i + 1, last(wall), sumAll, sumOurs);
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("library", library.coordinates());
+      row.put("files", sources.size());
+      row.put("repetitions", repetitions);
+      row.put("compileMillis", quartiles(wall));
+      row.put("allCheckersMillis", quartiles(all));
+      row.put("slowpathMillis", quartiles(slowpath));
+      row.put("slowpathShareOfCompile", percentile(sorted(slowpath), 0.5) / percentile(sorted(wall), 0.5));
+      row.put("errorProneChecksTimed", defaultChecks);
+      row.put("medianErrorProneCheckMillis", quartiles(typicalDefault));
+      Map<String, Object> checks = new LinkedHashMap<>();
+      perCheck.forEach((check, millis) -> checks.put(check, quartiles(millis)));
+      row.put("perCheckMillis", checks);
+      rows.add(row);
+    }
+    report.put("results", rows);
+    Path out = repo.resolve("benchmarks/results/realworld-timings-jdk" + Runtime.version().feature() + ".json");
+    Files.writeString(out, Json.write(report) + "\n", UTF_8);
+    System.out.println("wrote " + repo.relativize(out));
+  }
+
+  private static List<Double> sorted(List<Double> values) {
+    List<Double> copy = new ArrayList<>(values);
+    Collections.sort(copy);
+    return copy;
   }
 
   // ---------------------------------------------------------------- Maven and javac
@@ -423,7 +538,7 @@ public class Harness {
     Path argfile = root.resolveSibling(root.getFileName() + "-javac.args");
     List<String> args = new ArrayList<>();
     args.addAll(List.of("-d", classes.toString(), "-classpath", classpath, "-processorpath", processorPath,
-        "-proc:none", "-encoding", encoding, "-Xmaxwarns", "100000", "-Xmaxerrs", "1000",
+        "-proc:none", "-source", SOURCE, "-encoding", encoding, "-Xmaxwarns", "100000", "-Xmaxerrs", "1000",
         "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW"));
     List<String> errorProne = new ArrayList<>(List.of("-Xplugin:ErrorProne", "-XepAllErrorsAsWarnings",
         "-XepDisableWarningsInGeneratedCode"));

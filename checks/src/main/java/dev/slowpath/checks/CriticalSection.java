@@ -13,11 +13,12 @@ import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.lang.model.element.Modifier;
 
 /**
  * What a critical section holds: the body of a {@code synchronized} method, a {@code synchronized}
@@ -41,10 +42,12 @@ record CriticalSection(Kind kind, List<Tree> region, List<? extends StatementTre
 
   /** A {@code synchronized} method with a body. */
   static Optional<CriticalSection> ofMethod(MethodTree method) {
-    if (!method.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED) || method.getBody() == null) {
+    // Every method passes through here: test the symbol's flag bits, not getFlags() (a new set).
+    Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
+    if (symbol == null || (symbol.flags() & Flags.SYNCHRONIZED) == 0 || method.getBody() == null) {
       return Optional.empty();
     }
-    String lock = method.getModifiers().getFlags().contains(Modifier.STATIC) ? "class" : "this";
+    String lock = symbol.isStatic() ? "class" : "this";
     return Optional.of(
         new CriticalSection(Kind.SYNCHRONIZED_METHOD, List.of(method), method.getBody().getStatements(), lock));
   }

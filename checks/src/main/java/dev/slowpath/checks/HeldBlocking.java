@@ -1,37 +1,32 @@
 package dev.slowpath.checks;
 
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.ReturnTree;
-import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
-import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
-import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -54,23 +49,6 @@ final class HeldBlocking {
       return via == null ? call : via + ", which calls " + call;
     }
   }
-
-  /** Queue checks that make a {@code take()}/{@code put()} after them return at once. */
-  private static final Set<String> QUEUE_GUARDS = Set.of(".isEmpty()", ".size()", ".peek()", ".remainingCapacity()");
-
-  /** A check that makes a {@code Future.get()} or {@code join()} after it return at once. */
-  private static final Set<String> FUTURE_GUARDS = Set.of(".isDone()");
-
-  private static final Set<String> QUEUE_OPERATIONS = Set.of("take", "put", "takeFirst", "takeLast", "putFirst", "putLast");
-
-  /** Streams and channels whose reads come from memory or a local file. */
-  private static final Set<String> LOCAL_SOURCES =
-      Set.of(
-          "java.io.ByteArrayInputStream", "java.io.StringReader", "java.io.CharArrayReader",
-          "java.io.FileInputStream", "java.io.FileReader", "java.nio.channels.FileChannel");
-
-  private static final Set<String> STREAM_TYPES =
-      Set.of("java.io.InputStream", "java.io.Reader", "java.nio.channels.ReadableByteChannel");
 
   private HeldBlocking() {}
 
@@ -201,7 +179,9 @@ final class HeldBlocking {
   /** {@code sleepQuietly(ms)}: a method of this file whose own code blocks. */
   private static Optional<Site> viaSameFileMethod(
       MethodInvocationTree call, MethodSymbol method, TreePath path, CriticalSection section, VisitorState state) {
-    if ((method.flags() & Flags.ABSTRACT) != 0 || !declaredInThisFile(method, state)) {
+    TreePath declaration =
+        (method.flags() & Flags.ABSTRACT) != 0 ? null : BLOCKING_METHODS.get(state).declaration(method, state);
+    if (declaration == null) {
       return Optional.empty();
     }
     ClassTree enclosing = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -211,15 +191,7 @@ final class HeldBlocking {
         && method.owner.equals(ASTHelpers.getSymbol(enclosing))) {
       return Optional.empty(); // a synchronized method on the same monitor reports its own calls
     }
-    MethodTree declaration = ASTHelpers.findMethod(method, state);
-    ClassTree owner = method.owner instanceof Symbol.ClassSymbol ? ASTHelpers.findClass((Symbol.ClassSymbol) method.owner, state) : null;
-    if (declaration == null || declaration.getBody() == null || owner == null) {
-      return Optional.empty();
-    }
-    // A path from the file through the class to the body: enough for the checks that look up
-    // from a call (they stop at the method), without searching the whole file for it.
-    TreePath ownerPath = new TreePath(new TreePath(state.getPath().getCompilationUnit()), owner);
-    TreePath body = new TreePath(new TreePath(ownerPath, declaration), declaration.getBody());
+    TreePath body = new TreePath(declaration, ((MethodTree) declaration.getLeaf()).getBody());
     // A helper that reads from its parameter reads what this call passes it: Ant's
     // getVMSLogicals(new BufferedReader(new StringReader(text))).
     java.util.function.Predicate<MethodInvocationTree> readsLocalArgument =
@@ -229,7 +201,7 @@ final class HeldBlocking {
           int index = parameter == null ? -1 : method.getParameters().indexOf(parameter);
           return index >= 0
               && index < call.getArguments().size()
-              && readsMemoryOrFile(call.getArguments().get(index), path, state);
+              && ReturnsAtOnce.readsMemoryOrFile(call.getArguments().get(index), path, state);
         };
     return firstBlockingCall(body, section, state, readsLocalArgument)
         .map(inner -> new Site(call, describe(inner), method.getSimpleName() + "(…)"));
@@ -250,10 +222,10 @@ final class HeldBlocking {
     String name = state.getSourceForNode(receiver);
     if (receiver instanceof IdentifierTree) {
       Symbol local = ASTHelpers.getSymbol(receiver);
-      if (!isFinalLocal(local)) {
+      if (!SymbolUses.isFinalLocal(local)) {
         return Optional.empty();
       }
-      code = initializerOf(local, callPath);
+      code = SymbolUses.initializerOf(local, callPath);
     }
     Tree leaf = code == null ? null : code.getLeaf();
     TreePath body = null;
@@ -279,33 +251,72 @@ final class HeldBlocking {
     return firstBlockingCall(body, section, state).map(inner -> new Site(call, describe(inner), via));
   }
 
-  /** A local, or a try-with-resources variable, that is never reassigned. */
-  private static boolean isFinalLocal(Symbol symbol) {
-    return symbol != null
-        && (symbol.getKind() == ElementKind.LOCAL_VARIABLE || symbol.getKind() == ElementKind.RESOURCE_VARIABLE)
-        && (symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
-  }
+  /** The methods of this file whose own code makes a blocking call, found once per file. */
+  private static final Supplier<BlockingMethods> BLOCKING_METHODS = VisitorState.memoize(state -> new BlockingMethods());
 
-  /** The path of the initializer of a local declared in the method or lambda around {@code from}. */
-  private static TreePath initializerOf(Symbol local, TreePath from) {
-    TreePath scope = from;
-    while (scope != null && !(scope.getLeaf() instanceof MethodTree || scope.getLeaf() instanceof LambdaExpressionTree)) {
-      scope = scope.getParentPath();
+  /**
+   * A method of the file being analysed whose own code (not its lambdas or nested classes) makes a
+   * blocking call, by symbol: one scan per file, on the first call that needs it, so that a helper
+   * costs one map lookup per call site. Only the current file is kept: Error Prone analyses one
+   * file at a time.
+   */
+  private static final class BlockingMethods {
+    private CompilationUnitTree unit;
+    private Map<Symbol, TreePath> methods = Map.of();
+
+    synchronized TreePath declaration(Symbol method, VisitorState state) {
+      CompilationUnitTree current = state.getPath().getCompilationUnit();
+      if (current != unit) {
+        unit = current;
+        methods = scan(current, state);
+      }
+      return methods.get(method);
     }
-    if (scope == null) {
-      return null;
-    }
-    Tree[] found = new Tree[1];
-    TreeSearch.anyMatch(
-        scope.getLeaf(),
-        node -> {
-          if (node instanceof VariableTree && local.equals(ASTHelpers.getSymbol(node))) {
-            found[0] = ((VariableTree) node).getInitializer();
-            return true;
+
+    private static Map<Symbol, TreePath> scan(CompilationUnitTree unit, VisitorState state) {
+      Map<Symbol, TreePath> found = new HashMap<>();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitMethod(MethodTree tree, Void unused) {
+          Symbol symbol = ASTHelpers.getSymbol(tree);
+          if (symbol != null && tree.getBody() != null && makesBlockingCall(tree.getBody(), state)) {
+            found.put(symbol, getCurrentPath());
           }
-          return false;
-        });
-    return found[0] == null ? null : TreePath.getPath(scope, ASTHelpers.stripParentheses((ExpressionTree) found[0]));
+          return super.visitMethod(tree, null);
+        }
+      }.scan(unit, null);
+      return found;
+    }
+
+    private static boolean makesBlockingCall(Tree body, VisitorState state) {
+      boolean[] blocking = new boolean[1];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void scan(Tree tree, Void unused) {
+          return blocking[0] ? null : super.scan(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (!MethodNames.simpleName(tree.getMethodSelect()).toString().equals("wait")
+              && BlockingCalls.isBlocking(tree, state)) {
+            blocking[0] = true;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+      }.scan(body, null);
+      return blocking[0];
+    }
   }
 
   /** The first blocking call in the code at {@code body}, outside lambdas and classes in it. */
@@ -341,178 +352,11 @@ final class HeldBlocking {
 
   /** A call that blocks its thread here: not {@code wait()}, and none of the When-NOT cases. */
   private static boolean blocks(MethodInvocationTree call, TreePath path, CriticalSection section, VisitorState state) {
-    if (MethodNames.simpleName(call.getMethodSelect()).toString().equals("wait")
-        || !BlockingCalls.isBlocking(call, state)) {
-      return false;
-    }
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return !(receiver != null && readsMemoryOrFile(receiver, path, state))
-        && !isGuarded(call, receiver, path, state)
-        && !(receiver != null && isNonBlockingChannel(receiver, state))
-        && !isStreamReadUnderItsOwnLock(call, path, section, state);
+    return !MethodNames.simpleName(call.getMethodSelect()).toString().equals("wait")
+        && BlockingCalls.isBlocking(call, state)
+        && !ReturnsAtOnce.here(call, path, section.lock(), state);
   }
 
-  /**
-   * A read whose data comes from memory or from a local file, followed through the wrappers built
-   * around it in this method: {@code new LineNumberReader(new InputStreamReader(new
-   * ByteArrayInputStream(bytes)))}, a {@code FileChannel}, a {@code FileInputStream}. Memory never
-   * waits; a file read is short, and a virtual thread does not unmount for one with or without a
-   * monitor (the JDK compensates by adding a carrier), so the rewrite would gain nothing.
-   */
-  private static boolean readsMemoryOrFile(ExpressionTree receiver, TreePath path, VisitorState state) {
-    ExpressionTree source = ASTHelpers.stripParentheses(receiver);
-    TreePath scope = path;
-    for (int depth = 0; source != null && depth < 8; depth++) {
-      Type type = ASTHelpers.getType(source);
-      if (isAny(type, LOCAL_SOURCES, state)) {
-        return true;
-      }
-      if (source instanceof MethodInvocationTree) {
-        Symbol method = ASTHelpers.getSymbol(source);
-        return method != null
-            && ((method.owner.getQualifiedName().contentEquals("java.nio.file.Files")
-                    && method.getSimpleName().toString().startsWith("new"))
-                || method.getSimpleName().contentEquals("getResourceAsStream"));
-      }
-      if (source instanceof NewClassTree) {
-        source = ((NewClassTree) source).getArguments().stream()
-            .filter(a -> isAny(ASTHelpers.getType(a), STREAM_TYPES, state))
-            .findFirst()
-            .map(ASTHelpers::stripParentheses)
-            .orElse(null);
-      } else if (source instanceof IdentifierTree) {
-        Symbol local = ASTHelpers.getSymbol(source);
-        if (!isFinalLocal(local)) {
-          return false;
-        }
-        TreePath initializer = initializerOf(local, scope);
-        source = initializer == null ? null : (ExpressionTree) initializer.getLeaf();
-        scope = initializer;
-      } else {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A channel that this file puts in non-blocking mode ({@code channel.configureBlocking(false)}
-   * on the same field or local): its reads return at once (ActiveMQ's NIO transports).
-   */
-  private static boolean isNonBlockingChannel(ExpressionTree receiver, VisitorState state) {
-    Type selectable = state.getTypeFromString("java.nio.channels.SelectableChannel");
-    Type type = ASTHelpers.getType(receiver);
-    Symbol channel = ASTHelpers.getSymbol(ASTHelpers.stripParentheses(receiver));
-    if (selectable == null || type == null || channel == null || !ASTHelpers.isSubtype(type, selectable, state)) {
-      return false;
-    }
-    return TreeSearch.anyMatch(
-        state.getPath().getCompilationUnit(),
-        node -> {
-          if (!(node instanceof MethodInvocationTree)
-              || !MethodNames.simpleName(((MethodInvocationTree) node).getMethodSelect()).toString().equals("configureBlocking")) {
-            return false;
-          }
-          MethodInvocationTree call = (MethodInvocationTree) node;
-          ExpressionTree on = ASTHelpers.getReceiver(call);
-          return on != null
-              && call.getArguments().size() == 1
-              && Boolean.FALSE.equals(ASTHelpers.constValue(call.getArguments().get(0)))
-              && channel.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(on)));
-        });
-  }
-
-  private static boolean isAny(Type type, Set<String> names, VisitorState state) {
-    if (type == null) {
-      return false;
-    }
-    for (String name : names) {
-      Type candidate = state.getTypeFromString(name);
-      if (candidate != null && ASTHelpers.isSubtype(type, candidate, state)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A call that the code around it has made sure returns at once: {@code if (!queue.isEmpty())
-   * queue.take();} under the monitor that every consumer takes, or {@code future.get()} after
-   * {@code if (!future.isDone()) return …;}. Either the condition of an {@code if} or loop around
-   * the call tests the same receiver, or an earlier {@code if} that tests it always leaves.
-   */
-  private static boolean isGuarded(MethodInvocationTree call, ExpressionTree receiver, TreePath path, VisitorState state) {
-    String name = MethodNames.simpleName(call.getMethodSelect()).toString();
-    Set<String> guards = QUEUE_OPERATIONS.contains(name) ? QUEUE_GUARDS : name.equals("get") || name.equals("join") ? FUTURE_GUARDS : Set.of();
-    String target = receiver == null ? null : state.getSourceForNode(ASTHelpers.stripParentheses(receiver));
-    if (guards.isEmpty() || target == null) {
-      return false;
-    }
-    java.util.function.Predicate<Tree> tests =
-        condition -> {
-          String text = condition == null ? null : state.getSourceForNode(condition);
-          return text != null && guards.stream().anyMatch(guard -> text.contains(target + guard));
-        };
-    Tree child = call;
-    for (TreePath p = path.getParentPath(); p != null && !EnclosingCode.isBoundary(p.getLeaf()); p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if ((leaf instanceof IfTree && tests.test(((IfTree) leaf).getCondition()))
-          || (leaf instanceof ConditionalExpressionTree
-              && ((ConditionalExpressionTree) leaf).getTrueExpression() == child
-              && tests.test(((ConditionalExpressionTree) leaf).getCondition()))
-          || (Loops.isLoop(leaf) && tests.test(Loops.condition(leaf)))) {
-        return true;
-      }
-      if (leaf instanceof BlockTree) {
-        for (StatementTree earlier : ((BlockTree) leaf).getStatements()) {
-          if (earlier == child) {
-            break;
-          }
-          if (earlier instanceof IfTree
-              && tests.test(((IfTree) earlier).getCondition())
-              && alwaysLeaves(((IfTree) earlier).getThenStatement())) {
-            return true;
-          }
-        }
-      }
-      child = leaf;
-    }
-    return false;
-  }
-
-  /** A statement whose last word is {@code return} or {@code throw}. */
-  private static boolean alwaysLeaves(StatementTree statement) {
-    if (statement instanceof BlockTree) {
-      List<? extends StatementTree> statements = ((BlockTree) statement).getStatements();
-      return !statements.isEmpty() && alwaysLeaves(statements.get(statements.size() - 1));
-    }
-    return statement instanceof ReturnTree || statement instanceof ThrowTree;
-  }
-
-  /**
-   * A read inside a {@code java.io.InputStream} or {@code Reader} subclass that holds {@code this}
-   * or the Reader's {@code lock}: that API's own convention for making a stream safe to share.
-   */
-  private static boolean isStreamReadUnderItsOwnLock(
-      MethodInvocationTree call, TreePath path, CriticalSection section, VisitorState state) {
-    String name = MethodNames.simpleName(call.getMethodSelect()).toString();
-    if (!(name.equals("read") || name.equals("readLine"))
-        || !(section.lock().equals("this") || section.lock().equals("lock"))) {
-      return false;
-    }
-    ClassTree owner = ASTHelpers.findEnclosingNode(path, ClassTree.class);
-    Symbol ownerSymbol = owner == null ? null : ASTHelpers.getSymbol(owner);
-    if (ownerSymbol == null) {
-      return false;
-    }
-    for (String stream : STREAM_TYPES) {
-      Type streamType = state.getTypeFromString(stream);
-      if (streamType != null && ASTHelpers.isSubtype(ownerSymbol.type, streamType, state)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** {@code Thread.sleep}, {@code BlockingQueue.take}: the owner's simple name and the method. */
   private static String describe(MethodInvocationTree call) {
@@ -521,19 +365,6 @@ final class HeldBlocking {
     return method == null ? name : method.owner.getSimpleName() + "." + name;
   }
 
-  /**
-   * Whether {@code method} is declared in the file being compiled. Walks the owners by hand: an
-   * array's {@code clone()} belongs to a synthetic class that is not a {@code ClassSymbol}, and
-   * {@code Symbol.outermostClass()} throws on it.
-   */
-  private static boolean declaredInThisFile(MethodSymbol method, VisitorState state) {
-    CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    for (Symbol owner = method.owner; owner != null; owner = owner.owner) {
-      if (owner instanceof Symbol.ClassSymbol && ((Symbol.ClassSymbol) owner).sourcefile != null) {
-        return ((Symbol.ClassSymbol) owner).sourcefile.equals(unit.getSourceFile());
-      }
-    }
-    return false;
-  }
+
 
 }

@@ -2,7 +2,9 @@ package dev.slowpath.checks;
 
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodTree;
@@ -10,13 +12,18 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Name;
 
-/** Where a field or method is declared and used in one file: for fixes that look past one call. */
+/**
+ * Where a field, method or local is declared and used in one file: for checks and fixes that look
+ * past one call.
+ */
 final class SymbolUses {
   private SymbolUses() {}
 
@@ -88,5 +95,34 @@ final class SymbolUses {
       }
     }
     return false;
+  }
+
+  /** A local, or a try-with-resources variable, that is never reassigned. */
+  static boolean isFinalLocal(Symbol symbol) {
+    return symbol != null
+        && (symbol.getKind() == ElementKind.LOCAL_VARIABLE || symbol.getKind() == ElementKind.RESOURCE_VARIABLE)
+        && (symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+  }
+
+  /** The path of the initializer of a local declared in the method or lambda around {@code from}. */
+  static TreePath initializerOf(Symbol local, TreePath from) {
+    TreePath scope = from;
+    while (scope != null && !(scope.getLeaf() instanceof MethodTree || scope.getLeaf() instanceof LambdaExpressionTree)) {
+      scope = scope.getParentPath();
+    }
+    if (scope == null) {
+      return null;
+    }
+    Tree[] found = new Tree[1];
+    TreeSearch.anyMatch(
+        scope.getLeaf(),
+        node -> {
+          if (node instanceof VariableTree && local.equals(ASTHelpers.getSymbol(node))) {
+            found[0] = ((VariableTree) node).getInitializer();
+            return true;
+          }
+          return false;
+        });
+    return found[0] == null ? null : TreePath.getPath(scope, ASTHelpers.stripParentheses((ExpressionTree) found[0]));
   }
 }
