@@ -1,5 +1,6 @@
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.google.errorprone.ErrorProneOptions;
 import com.google.errorprone.ErrorProneTimings;
 import com.sun.source.util.JavacTask;
 import com.sun.tools.javac.api.BasicJavacTask;
@@ -7,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +27,10 @@ import javax.tools.ToolProvider;
  */
 public class Timings {
   public static void main(String[] args) throws Exception {
-    List<String> options = Files.readAllLines(Path.of(args[0]), UTF_8);
+    List<String> options = new ArrayList<>(Files.readAllLines(Path.of(args[0]), UTF_8));
+    if (recordsTimingsOnlyWhenAsked()) {
+      options.replaceAll(o -> o.startsWith("-Xplugin:ErrorProne") ? o + " -XepRecordTimings" : o);
+    }
     List<String> sources = Files.readAllLines(Path.of(args[1]), UTF_8);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
@@ -53,6 +58,19 @@ public class Timings {
       if (!ok) {
         System.err.println(diagnostics);
       }
+    }
+  }
+
+  /**
+   * Newer Error Prone releases (2.52.0 here) keep the per-checker clock only with {@code
+   * -XepRecordTimings}, a flag 2.42.0 rejects: ask for it where Error Prone knows it.
+   */
+  private static boolean recordsTimingsOnlyWhenAsked() {
+    try {
+      ErrorProneOptions.class.getDeclaredField("RECORD_TIMINGS");
+      return true;
+    } catch (NoSuchFieldException e) {
+      return false;
     }
   }
 }
