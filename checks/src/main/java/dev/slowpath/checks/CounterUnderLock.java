@@ -24,7 +24,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
@@ -339,23 +338,7 @@ public final class CounterUnderLock extends BugChecker
 
     /** Another non-final field read or written in the section. */
     private static boolean touchesOtherState(CriticalSection section, Symbol field) {
-      for (StatementTree statement : section.statements()) {
-        if (TreeSearch.anyMatch(
-            statement,
-            node -> {
-              if (!(node instanceof IdentifierTree || node instanceof MemberSelectTree)) {
-                return false;
-              }
-              Symbol symbol = ASTHelpers.getSymbol(node);
-              return symbol != null
-                  && symbol.getKind() == ElementKind.FIELD
-                  && !symbol.equals(field)
-                  && (symbol.flags() & Flags.FINAL) == 0;
-            })) {
-          return true;
-        }
-      }
-      return false;
+      return section.mutableFieldsUsed().stream().anyMatch(other -> !other.equals(field));
     }
 
     /** An atomic's methods take the counter's own type: {@code int += long} needs the adder. */

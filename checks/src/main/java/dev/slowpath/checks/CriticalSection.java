@@ -5,6 +5,8 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
@@ -17,8 +19,11 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * What a critical section holds: the body of a {@code synchronized} method, a {@code synchronized}
@@ -255,6 +260,28 @@ record CriticalSection(Kind kind, List<Tree> region, List<? extends StatementTre
       return receiver == null ? null : ASTHelpers.stripParentheses(receiver);
     }
     return null;
+  }
+
+  /**
+   * The non-final fields that the held statements read or write (lambdas and classes in them
+   * included): the state this lock guards here. A final field never changes, so it guards nothing.
+   */
+  Set<Symbol> mutableFieldsUsed() {
+    Set<Symbol> fields = new LinkedHashSet<>();
+    for (StatementTree statement : statements) {
+      TreeSearch.anyMatch(
+          statement,
+          node -> {
+            if (node instanceof IdentifierTree || node instanceof MemberSelectTree) {
+              Symbol symbol = ASTHelpers.getSymbol(node);
+              if (symbol != null && symbol.getKind() == ElementKind.FIELD && (symbol.flags() & Flags.FINAL) == 0) {
+                fields.add(symbol);
+              }
+            }
+            return false;
+          });
+    }
+    return fields;
   }
 
   /** The first tree of the region: where a fix that removes the locking starts. */
