@@ -62,6 +62,14 @@ final class BlockingCalls {
     return NAMES.contains(MethodNames.simpleName(call.getMethodSelect()).toString()) && BLOCKING.matches(call, state);
   }
 
+  /**
+   * Whether {@code call} may block while keeping the monitors its thread holds: every blocking
+   * call but {@code Object.wait()}, which releases the monitor it waits on.
+   */
+  static boolean blocksHoldingMonitors(MethodInvocationTree call, VisitorState state) {
+    return !"wait".contentEquals(MethodNames.simpleName(call.getMethodSelect())) && isBlocking(call, state);
+  }
+
   /** Whether any call in {@code tree} (lambdas and nested classes included) may block. */
   static boolean anyIn(Tree tree, VisitorState state) {
     return TreeSearch.anyMatch(

@@ -71,7 +71,7 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
       return Description.NO_MATCH;
     }
     boolean mayPin = !JavaTarget.atLeast(state, NO_PINNING_FROM);
-    Optional<MonitorToLock> rewrite = mayPin ? Optional.of(MonitorToLock.of(section, state.getPath(), state)) : Optional.empty();
+    Optional<MonitorToLock> rewrite = mayPin ? Optional.of(MonitorToLock.of(section, state)) : Optional.empty();
     for (HeldBlocking.Site site : sites) {
       Description.Builder description =
           buildDescription(site.reportAt()).setMessage(message(section, site, rewrite, state));
@@ -136,7 +136,7 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
       return new MonitorToLock(null, whyNot, null);
     }
 
-    static MonitorToLock of(CriticalSection section, TreePath sectionPath, VisitorState state) {
+    static MonitorToLock of(CriticalSection section, VisitorState state) {
       if ("class".equals(section.lock()) || section.lock().endsWith(".class")) {
         return without("the monitor is a Class object, which any code can lock too");
       }

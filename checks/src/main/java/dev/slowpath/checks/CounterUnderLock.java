@@ -363,7 +363,6 @@ public final class CounterUnderLock extends BugChecker
       }
     }
 
-
     /**
      * The field's name passed as a string to reflection or a field updater in this file: {@code
      * getDeclaredField("count")}, {@code AtomicLongFieldUpdater.newUpdater(…, "count")}.
@@ -383,7 +382,6 @@ public final class CounterUnderLock extends BugChecker
       return declaration.getModifiers().getAnnotations().stream()
           .allMatch(a -> a.getAnnotationType().toString().endsWith("GuardedBy"));
     }
-
 
     private static SuggestedFix fix(
         Symbol field,

@@ -18,7 +18,6 @@ import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -27,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -56,7 +56,7 @@ final class HeldBlocking {
   static List<Site> in(CriticalSection section, TreePath firstPath, VisitorState state) {
     List<Site> sites = new ArrayList<>();
     for (TreePath statement : section.statementPaths(firstPath)) {
-      new HeldCode(section, state) {
+      new HeldCode(section.lock(), state) {
         @Override
         boolean visitCall(MethodInvocationTree call, TreePath path) {
           site(call, path, section, state).ifPresent(sites::add);
@@ -73,11 +73,12 @@ final class HeldBlocking {
    * its own calls).
    */
   private abstract static class HeldCode extends TreePathScanner<Void, Void> {
-    private final CriticalSection section;
+    private final String lock;
     private final VisitorState state;
 
-    HeldCode(CriticalSection section, VisitorState state) {
-      this.section = section;
+    /** {@code lock}: the section's lock text, or null to look into every {@code synchronized}. */
+    HeldCode(String lock, VisitorState state) {
+      this.lock = lock;
       this.state = state;
     }
 
@@ -96,8 +97,8 @@ final class HeldBlocking {
 
     @Override
     public Void visitSynchronized(SynchronizedTree tree, Void unused) {
-      String lock = state.getSourceForNode(ASTHelpers.stripParentheses(tree.getExpression()));
-      return section.lock().equals(lock) ? null : super.visitSynchronized(tree, null);
+      String nested = state.getSourceForNode(ASTHelpers.stripParentheses(tree.getExpression()));
+      return lock != null && lock.equals(nested) ? null : super.visitSynchronized(tree, null);
     }
 
     @Override
@@ -194,7 +195,7 @@ final class HeldBlocking {
     TreePath body = new TreePath(declaration, ((MethodTree) declaration.getLeaf()).getBody());
     // A helper that reads from its parameter reads what this call passes it: Ant's
     // getVMSLogicals(new BufferedReader(new StringReader(text))).
-    java.util.function.Predicate<MethodInvocationTree> readsLocalArgument =
+    Predicate<MethodInvocationTree> readsLocalArgument =
         inner -> {
           ExpressionTree receiver = ASTHelpers.getReceiver(inner);
           Symbol parameter = receiver == null ? null : ASTHelpers.getSymbol(ASTHelpers.stripParentheses(receiver));
@@ -279,7 +280,9 @@ final class HeldBlocking {
         @Override
         public Void visitMethod(MethodTree tree, Void unused) {
           Symbol symbol = ASTHelpers.getSymbol(tree);
-          if (symbol != null && tree.getBody() != null && makesBlockingCall(tree.getBody(), state)) {
+          if (symbol != null
+              && tree.getBody() != null
+              && makesBlockingCall(new TreePath(getCurrentPath(), tree.getBody()), state)) {
             found.put(symbol, getCurrentPath());
           }
           return super.visitMethod(tree, null);
@@ -288,31 +291,18 @@ final class HeldBlocking {
       return found;
     }
 
-    private static boolean makesBlockingCall(Tree body, VisitorState state) {
+    private static boolean makesBlockingCall(TreePath body, VisitorState state) {
       boolean[] blocking = new boolean[1];
-      new TreeScanner<Void, Void>() {
+      new HeldCode(null, state) {
         @Override
         public Void scan(Tree tree, Void unused) {
           return blocking[0] ? null : super.scan(tree, null);
         }
 
         @Override
-        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree tree, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-          if (!MethodNames.simpleName(tree.getMethodSelect()).toString().equals("wait")
-              && BlockingCalls.isBlocking(tree, state)) {
-            blocking[0] = true;
-          }
-          return super.visitMethodInvocation(tree, null);
+        boolean visitCall(MethodInvocationTree call, TreePath path) {
+          blocking[0] = BlockingCalls.blocksHoldingMonitors(call, state);
+          return blocking[0];
         }
       }.scan(body, null);
       return blocking[0];
@@ -327,12 +317,12 @@ final class HeldBlocking {
 
   /** The same, passing over the calls that {@code local} says read memory or a file. */
   private static Optional<MethodInvocationTree> firstBlockingCall(
-      TreePath body, CriticalSection section, VisitorState state, java.util.function.Predicate<MethodInvocationTree> local) {
+      TreePath body, CriticalSection section, VisitorState state, Predicate<MethodInvocationTree> local) {
     if (body == null) {
       return Optional.empty();
     }
     List<MethodInvocationTree> found = new ArrayList<>();
-    new HeldCode(section, state) {
+    new HeldCode(section.lock(), state) {
       @Override
       public Void scan(Tree tree, Void unused) {
         return found.isEmpty() ? super.scan(tree, null) : null;
@@ -352,11 +342,8 @@ final class HeldBlocking {
 
   /** A call that blocks its thread here: not {@code wait()}, and none of the When-NOT cases. */
   private static boolean blocks(MethodInvocationTree call, TreePath path, CriticalSection section, VisitorState state) {
-    return !MethodNames.simpleName(call.getMethodSelect()).toString().equals("wait")
-        && BlockingCalls.isBlocking(call, state)
-        && !ReturnsAtOnce.here(call, path, section.lock(), state);
+    return BlockingCalls.blocksHoldingMonitors(call, state) && !ReturnsAtOnce.here(call, path, section.lock(), state);
   }
-
 
   /** {@code Thread.sleep}, {@code BlockingQueue.take}: the owner's simple name and the method. */
   private static String describe(MethodInvocationTree call) {
@@ -364,7 +351,4 @@ final class HeldBlocking {
     String name = MethodNames.simpleName(call.getMethodSelect()).toString();
     return method == null ? name : method.owner.getSimpleName() + "." + name;
   }
-
-
-
 }
