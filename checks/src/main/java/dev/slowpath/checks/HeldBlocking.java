@@ -72,7 +72,7 @@ final class HeldBlocking {
    * called, elsewhere), nor into a nested {@code synchronized} on the same lock (that block reports
    * its own calls).
    */
-  private abstract static class HeldCode extends TreePathScanner<Void, Void> {
+  private abstract static class HeldCode extends OwnCodeScanner<Void, Void> {
     private final String lock;
     private final VisitorState state;
 
@@ -84,16 +84,6 @@ final class HeldBlocking {
 
     /** Looks at one call; true when the walk should not look inside it. */
     abstract boolean visitCall(MethodInvocationTree call, TreePath path);
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-      return null;
-    }
-
-    @Override
-    public Void visitClass(ClassTree tree, Void unused) {
-      return null;
-    }
 
     @Override
     public Void visitSynchronized(SynchronizedTree tree, Void unused) {

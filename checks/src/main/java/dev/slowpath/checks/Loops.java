@@ -3,7 +3,6 @@ package dev.slowpath.checks;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -11,7 +10,6 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchTree;
@@ -20,7 +18,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Name;
@@ -105,7 +102,7 @@ final class Loops {
     if (leaf instanceof EnhancedForLoopTree) {
       deciders.add(((EnhancedForLoopTree) leaf).getExpression());
     }
-    new TreePathScanner<Void, Void>() {
+    new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitBreak(BreakTree tree, Void unused) {
         if (leaves(getCurrentPath(), tree.getLabel(), true, loop)) {
@@ -134,15 +131,6 @@ final class Loops {
         return null;
       }
 
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
     }.scan(new TreePath(loop, body(leaf)), null);
     return deciders;
   }
@@ -192,5 +180,43 @@ final class Loops {
       }
       child = leaf;
     }
+  }
+
+  /** A loop bound no larger than this runs "a handful of times by construction". */
+  private static final int FEW = 16;
+
+  /**
+   * Whether {@code loop} runs a few times by construction: over an enum's {@code values()}, over
+   * an array or {@code List.of}/{@code Set.of} written out with few elements, or a counting
+   * {@code for} up to a constant of at most {@value #FEW}.
+   */
+  static boolean runsAFewTimes(Tree loop) {
+    if (loop instanceof EnhancedForLoopTree) {
+      ExpressionTree over = com.google.errorprone.util.ASTHelpers.stripParentheses(((EnhancedForLoopTree) loop).getExpression());
+      if (over instanceof com.sun.source.tree.NewArrayTree) {
+        var elements = ((com.sun.source.tree.NewArrayTree) over).getInitializers();
+        return elements != null && elements.size() <= FEW;
+      }
+      if (over instanceof com.sun.source.tree.MethodInvocationTree) {
+        var call = (com.sun.source.tree.MethodInvocationTree) over;
+        CharSequence name = MethodNames.simpleName(call.getMethodSelect());
+        com.sun.tools.javac.code.Symbol.MethodSymbol method = com.google.errorprone.util.ASTHelpers.getSymbol(call);
+        if ("values".contentEquals(name) && call.getArguments().isEmpty() && method != null && method.owner.isEnum()) {
+          return true;
+        }
+        return "of".contentEquals(name) && method != null && method.isStatic()
+            && method.owner.getQualifiedName().toString().startsWith("java.util.")
+            && call.getArguments().size() <= FEW && !method.isVarArgs();
+      }
+      return false;
+    }
+    if (loop instanceof ForLoopTree && ((ForLoopTree) loop).getCondition() instanceof com.sun.source.tree.BinaryTree) {
+      var condition = (com.sun.source.tree.BinaryTree) ((ForLoopTree) loop).getCondition();
+      Object bound = com.google.errorprone.util.ASTHelpers.constValue(condition.getRightOperand());
+      return (condition.getKind() == Tree.Kind.LESS_THAN || condition.getKind() == Tree.Kind.LESS_THAN_EQUAL)
+          && bound instanceof Integer
+          && (Integer) bound <= FEW;
+    }
+    return false;
   }
 }

@@ -33,7 +33,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Type;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +98,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           .map(fix -> beNice(tree, fix))
           .orElse(Description.NO_MATCH);
     }
-    if (isSpinWait(loop.getLeaf(), statement.getLeaf(), state)) {
+    if (isSpinWait(loop.getLeaf(), statement.getLeaf(), state) && !BusyPollLoop.reportsQueueWait(loop, state)) {
       return buildDescription(tree).setMessage(message() + SPIN_WAIT_TEXT).build();
     }
     // A yield in one branch of a retry loop, or in a loop whose condition does work (a CAS, an
@@ -183,7 +182,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     List<? extends StatementTree> body = Loops.statements(Loops.body(loop));
     ExpressionTree condition = Loops.condition(loop);
     if (body.size() == 1 && body.get(0) == yieldStatement) {
-      return condition != null && Reads.only(condition, state);
+      return condition != null && StateReads.only(condition, state);
     }
     if (body.size() != 2 || !(condition == null || isTrue(condition))) {
       return false;
@@ -196,7 +195,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     return other instanceof IfTree
         && ((IfTree) other).getElseStatement() == null
         && isPlainExit(((IfTree) other).getThenStatement())
-        && Reads.only(((IfTree) other).getCondition(), state);
+        && StateReads.only(((IfTree) other).getCondition(), state);
   }
 
   private static boolean isTrue(ExpressionTree condition) {
@@ -404,84 +403,6 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     private static boolean isZero(ExpressionTree operand) {
       Object value = ASTHelpers.constValue(operand);
       return value instanceof Number && ((Number) value).longValue() == 0;
-    }
-  }
-
-  /**
-   * Whether a condition only reads state: fields, locals, operators, and no-argument accessors —
-   * getters of {@code java.util.concurrent.atomic} types and of references, conventional {@code
-   * getX()}/{@code isX()}/{@code hasX()}/{@code size()}, or a method of this file that returns a
-   * field. A call with arguments, an allocation, an assignment or an increment acts.
-   */
-  private static final class Reads {
-    private Reads() {}
-
-    static boolean only(ExpressionTree condition, VisitorState state) {
-      return !TreeSearch.anyMatch(condition, node -> acts(node, state));
-    }
-
-    private static boolean acts(Tree node, VisitorState state) {
-      if (node instanceof MethodInvocationTree) {
-        return !isAccessor((MethodInvocationTree) node, state);
-      }
-      switch (node.getKind()) {
-        case NEW_CLASS:
-        case NEW_ARRAY:
-        case ASSIGNMENT:
-        case PREFIX_INCREMENT:
-        case PREFIX_DECREMENT:
-        case POSTFIX_INCREMENT:
-        case POSTFIX_DECREMENT:
-          return true;
-        default:
-          return node instanceof CompoundAssignmentTree;
-      }
-    }
-
-    private static boolean isAccessor(MethodInvocationTree call, VisitorState state) {
-      Symbol method = ASTHelpers.getSymbol(call);
-      if (!call.getArguments().isEmpty() || method == null) {
-        return false;
-      }
-      String name = method.getSimpleName().toString();
-      if (name.startsWith("getAnd")) {
-        return false; // getAndIncrement(), getAndSet(): they write
-      }
-      String owner = method.owner.getQualifiedName().toString();
-      if (owner.startsWith("java.util.concurrent.atomic.")) {
-        return name.startsWith("get");
-      }
-      if (name.equals("get")) {
-        Type reference = state.getTypeFromString("java.lang.ref.Reference");
-        return reference != null && ASTHelpers.isSubtype(method.owner.type, reference, state);
-      }
-      return name.equals("size")
-          || isConventional(name, "get")
-          || isConventional(name, "is")
-          || isConventional(name, "has")
-          || returnsAField(method, state);
-    }
-
-    /** {@code getInFlight}, {@code isDone}, {@code hasNext}: a prefix, then a capital letter. */
-    private static boolean isConventional(String name, String prefix) {
-      return name.length() > prefix.length()
-          && name.startsWith(prefix)
-          && Character.isUpperCase(name.charAt(prefix.length()));
-    }
-
-    /** A method of this file whose body is {@code return field;}. */
-    private static boolean returnsAField(Symbol method, VisitorState state) {
-      Optional<TreePath> declaration = SymbolUses.declaration(state.getPath().getCompilationUnit(), method);
-      if (declaration.isEmpty() || !(declaration.get().getLeaf() instanceof MethodTree)) {
-        return false;
-      }
-      BlockTree body = ((MethodTree) declaration.get().getLeaf()).getBody();
-      if (body == null || body.getStatements().size() != 1 || !(body.getStatements().get(0) instanceof ReturnTree)) {
-        return false;
-      }
-      ExpressionTree returned = ((ReturnTree) body.getStatements().get(0)).getExpression();
-      Symbol field = returned == null ? null : ASTHelpers.getSymbol(ASTHelpers.stripParentheses(returned));
-      return field != null && field.getKind() == javax.lang.model.element.ElementKind.FIELD;
     }
   }
 }

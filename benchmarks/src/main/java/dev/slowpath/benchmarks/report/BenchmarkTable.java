@@ -52,6 +52,7 @@ public final class BenchmarkTable {
                 .append(partial.get("date").getAsString())
                 .append(": ")
                 .append(partial.get("benchmarks").getAsString())
+                .append(partial.has("jmh") ? " (" + partial.get("jmh").getAsString() + ")" : "")
                 .append('\n');
           }
         }
@@ -98,6 +99,7 @@ public final class BenchmarkTable {
         page.append('\n');
       }
     }
+    appendWaiterCpu(page, byJdk);
     page.append("## Severity over all JDKs\n\n| Check | severity |\n|---|---|\n");
     TreeSet<String> checks = new TreeSet<>();
     byJdk.values().forEach(r -> r.mainComparisons().forEach(c -> checks.add(c.check())));
@@ -111,6 +113,43 @@ public final class BenchmarkTable {
       page.append("| ").append(check).append(" | ").append(SeverityPolicy.verdict(all)).append(" |\n");
     }
     return page.toString();
+  }
+
+  /**
+   * The CPU time that the waiting thread (a consumer) used per operation, where a benchmark
+   * records it: for a polling loop that is the seed's cost, which time per operation — the
+   * hand-off latency — does not show. It informs the pages; R above still sets the severity.
+   */
+  private static void appendWaiterCpu(StringBuilder page, Map<String, Results> byJdk) {
+    List<String> rows = new ArrayList<>();
+    for (Results results : byJdk.values()) {
+      for (Comparison c : results.comparisons()) {
+        if (c.hasWaiterCpu()) {
+          rows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %s | %s ns | %s ns | %s |%n",
+                  results.jdk(),
+                  c.check(),
+                  c.isMain() ? "main" : c.variant(),
+                  number(c.before().waiterCpuPerOp()),
+                  number(c.after().waiterCpuPerOp()),
+                  ratio(c.waiterCpuRatio())));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    page.append("## CPU of the waiting thread\n\n")
+        .append("Recorded with `-prof dev.slowpath.benchmarks.WaiterCpuProfiler` (the thread's CPU time\n")
+        .append("from `ThreadMXBean`, per operation, mean of the measured iterations) for benchmarks\n")
+        .append("whose cost is CPU burnt while waiting. It informs the check's page; the severity\n")
+        .append("still comes from R above.\n\n")
+        .append("| JDK | Check | shape | CPU/op before | CPU/op after | before ÷ after |\n")
+        .append("|---|---|---|---|---|---|\n");
+    rows.forEach(page::append);
+    page.append('\n');
   }
 
   private static String time(Measurement m) {

@@ -32,6 +32,16 @@ public record Comparison(String check, String variant, String jdk, Measurement b
     return before.low() > after.high();
   }
 
+  /** Whether both sides recorded the waiting thread's CPU time per operation. */
+  public boolean hasWaiterCpu() {
+    return !Double.isNaN(before.waiterCpuPerOp()) && !Double.isNaN(after.waiterCpuPerOp());
+  }
+
+  /** The waiting thread's CPU per operation, before ÷ after (an idle {@code after} counts as 1 ns). */
+  public double waiterCpuRatio() {
+    return Math.max(before.waiterCpuPerOp(), 1) / Math.max(after.waiterCpuPerOp(), 1);
+  }
+
   /**
    * A: allocated bytes per operation, before ÷ after. An {@code after} that allocates nothing
    * counts as one byte, so "allocation removed" reads as a large finite ratio.

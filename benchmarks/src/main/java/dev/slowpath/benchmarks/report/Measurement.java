@@ -1,10 +1,17 @@
 package dev.slowpath.benchmarks.report;
 
 /**
- * One JMH benchmark's result: the median of its iteration scores with JMH's 99.9% error, and the
- * bytes it allocated per operation ({@code -prof gc}).
+ * One JMH benchmark's result: the median of its iteration scores with JMH's 99.9% error, the
+ * bytes it allocated per operation ({@code -prof gc}), and — for benchmarks whose cost is a
+ * waiting thread's CPU — that thread's CPU time per operation ({@code WaiterCpuProfiler}, NaN
+ * elsewhere).
  */
-public record Measurement(String benchmark, String unit, double median, double error, double bytesPerOp) {
+public record Measurement(
+    String benchmark, String unit, double median, double error, double bytesPerOp, double waiterCpuPerOp) {
+  public Measurement(String benchmark, String unit, double median, double error, double bytesPerOp) {
+    this(benchmark, unit, median, error, bytesPerOp, Double.NaN);
+  }
+
   double low() {
     return median - error;
   }

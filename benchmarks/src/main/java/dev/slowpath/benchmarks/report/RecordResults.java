@@ -52,7 +52,7 @@ public final class RecordResults {
         JsonParser.parseString(Files.readString(jmhOutput, StandardCharsets.UTF_8)).getAsJsonArray();
     JsonObject root = new JsonObject();
     if (merged != null && Files.exists(recorded)) {
-      root = merge(JsonParser.parseString(Files.readString(recorded, StandardCharsets.UTF_8)).getAsJsonObject(), measured, merged);
+      root = merge(JsonParser.parseString(Files.readString(recorded, StandardCharsets.UTF_8)).getAsJsonObject(), measured, merged, jmhArgs);
     } else {
       root.add("machine", machine);
       root.add("jmh", measured);
@@ -67,7 +67,8 @@ public final class RecordResults {
    * The recorded file with {@code measured} in place of the same benchmarks (name and parameters),
    * and a note of the partial run. The machine must be the one that recorded the rest.
    */
-  private static JsonObject merge(JsonObject recorded, JsonArray measured, String which) throws IOException {
+  private static JsonObject merge(JsonObject recorded, JsonArray measured, String which, String jmhArgs)
+      throws IOException {
     JsonObject machine = recorded.getAsJsonObject("machine");
     if (!machine.get("cpu").getAsString().equals(cpuModel())
         || machine.get("cores").getAsInt() != Runtime.getRuntime().availableProcessors()) {
@@ -87,6 +88,7 @@ public final class RecordResults {
     JsonObject partial = new JsonObject();
     partial.addProperty("date", LocalDate.now().toString());
     partial.addProperty("benchmarks", which);
+    partial.addProperty("jmh", jmhArgs);
     partial.addProperty("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     JsonArray partialRuns = machine.has("partialRuns") ? machine.getAsJsonArray("partialRuns") : new JsonArray();
     partialRuns.add(partial);

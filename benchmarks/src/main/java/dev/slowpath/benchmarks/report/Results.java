@@ -91,11 +91,15 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
     double scoreError =
         error.isJsonPrimitive() && error.getAsJsonPrimitive().isNumber() ? error.getAsDouble() : Double.NaN;
     double bytes = Double.NaN;
+    double waiterCpu = Double.NaN;
     JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
     if (secondary != null) {
       for (Map.Entry<String, JsonElement> metric : secondary.entrySet()) {
         if (metric.getKey().endsWith("gc.alloc.rate.norm")) {
           bytes = metric.getValue().getAsJsonObject().get("score").getAsDouble();
+        }
+        if (metric.getKey().endsWith("waiter.cpu.norm")) {
+          waiterCpu = metric.getValue().getAsJsonObject().get("score").getAsDouble();
         }
       }
     }
@@ -104,7 +108,8 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
         primary.get("scoreUnit").getAsString(),
         median,
         scoreError,
-        bytes);
+        bytes,
+        waiterCpu);
   }
 
   /** The main comparison for {@code check} (its {@code before}/{@code after}), if this JDK measured it. */

@@ -104,4 +104,62 @@ final class OrderServiceTest {
     assertEquals(1000, reservations.reserved("tea"));
     assertEquals(1000, reservations.reserved("cup"));
   }
+
+  @Test
+  void dispatcherPlacesSubmittedOrdersAndStops() throws InterruptedException {
+    OrderDispatcher dispatcher = new OrderDispatcher(service);
+    Thread thread = new Thread(dispatcher, "dispatcher");
+    thread.start();
+    for (int i = 0; i < 50; i++) {
+      dispatcher.submit(new Order("tea", 1, 350));
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (service.revenueCents() < 50 * 350 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    dispatcher.stop();
+    thread.join(10_000);
+
+    assertEquals(50 * 350, service.revenueCents());
+    assertEquals(false, thread.isAlive(), "the dispatcher did not stop");
+  }
+
+  @Test
+  void dispatcherEndsWhenInterruptedAndKeepsTheFlag() throws InterruptedException {
+    OrderDispatcher dispatcher = new OrderDispatcher(service);
+    java.util.concurrent.atomic.AtomicBoolean flagKept = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread thread =
+        new Thread(
+            () -> {
+              dispatcher.run();
+              flagKept.set(Thread.currentThread().isInterrupted());
+            });
+    thread.start();
+    Thread.sleep(20);
+    thread.interrupt();
+    thread.join(10_000);
+
+    assertEquals(false, thread.isAlive(), "the dispatcher did not end on interrupt");
+    assertEquals(true, flagKept.get());
+  }
+
+  @Test
+  void paymentsThatTakeTooLongAreAbandoned() {
+    PaymentGateway quick = new PaymentGateway(order -> order.quantity() > 0, 5_000);
+    PaymentGateway stuck =
+        new PaymentGateway(
+            order -> {
+              Thread.sleep(10_000);
+              return true;
+            },
+            50);
+
+    for (int i = 0; i < 20; i++) {
+      assertEquals(true, quick.charge(new Order("tea", 1, 350)));
+    }
+    assertEquals(false, quick.charge(new Order("tea", 0, 350)));
+    long start = System.nanoTime();
+    assertEquals(false, stuck.charge(new Order("tea", 1, 350)));
+    assertEquals(true, System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+  }
 }

@@ -1,0 +1,37 @@
+package dev.slowpath.workload.busypollloop.after;
+
+import java.util.concurrent.BlockingQueue;
+
+/** A consumer that spins on the queue with a yield between polls: the latency-first form. */
+public class SpinningPump implements Runnable {
+  private final BlockingQueue<Runnable> events;
+  private volatile boolean running = true;
+
+  public SpinningPump(BlockingQueue<Runnable> events) {
+    this.events = events;
+  }
+
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      Runnable event;
+      boolean interrupted = false;
+      while (true) {
+        try {
+          event = events.take();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      event.run();
+    }
+  }
+}

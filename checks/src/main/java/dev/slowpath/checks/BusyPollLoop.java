@@ -1,0 +1,157 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.DoWhileLoopTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.WhileLoopTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import java.util.Optional;
+
+/**
+ * Flags a loop that waits for a {@code BlockingQueue} by polling it without blocking and napping
+ * between polls ({@link QueueWait}), and rewrites it to block in the queue: {@code take()}, or
+ * {@code poll(timeout, unit)} with the nap's length where the loop has another way out. Also
+ * reports, without a fix, a loop that spins on a flag with an empty body or {@code
+ * Thread.onSpinWait()} ({@code Thread.yield()} spins are {@link ThreadYield}'s).
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "A loop that polls a BlockingQueue and naps between polls wakes up for nothing while idle"
+            + " and answers late when work arrives: block in the queue instead (take(), or"
+            + " poll(timeout, unit))",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = Docs.BUGPATTERN + "BusyPollLoop.md")
+public final class BusyPollLoop extends BugChecker
+    implements WhileLoopTreeMatcher, DoWhileLoopTreeMatcher, ForLoopTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private static final String FLAG_SPIN_TEXT =
+      "This loop spins until another thread changes what its condition reads: it keeps a CPU busy"
+          + " all the while, and when threads outnumber cores it keeps that CPU from the thread it"
+          + " waits for. Block instead: a CountDownLatch, a CompletableFuture, a Condition, or"
+          + " LockSupport.park() with unpark() from the thread that changes the state (see the"
+          + " check's page)";
+
+  @Override
+  public Description matchWhileLoop(WhileLoopTree tree, VisitorState state) {
+    return match(tree, state);
+  }
+
+  @Override
+  public Description matchDoWhileLoop(DoWhileLoopTree tree, VisitorState state) {
+    return match(tree, state);
+  }
+
+  @Override
+  public Description matchForLoop(ForLoopTree tree, VisitorState state) {
+    return match(tree, state);
+  }
+
+  private Description match(Tree loop, VisitorState state) {
+    if (Loops.statements(Loops.body(loop)).size() > 8) {
+      return Description.NO_MATCH; // a waiting loop is short; this one works
+    }
+    Optional<QueueWait> wait = QueueWait.of(state.getPath(), state);
+    if (wait.isPresent()) {
+      return reports(wait.get(), state) && !NonProductionCode.contains(state)
+          ? describe(wait.get(), state)
+          : Description.NO_MATCH;
+    }
+    if (isFlagSpin(loop, state) && !NonProductionCode.contains(state)) {
+      return buildDescription(loop).setMessage(FLAG_SPIN_TEXT).build();
+    }
+    return Description.NO_MATCH;
+  }
+
+  /**
+   * Whether this check reports the queue wait of {@code loop}: not under a lock, where a nap is
+   * first a lock held while sleeping (BlockingInSynchronized's finding), and blocking in the queue
+   * would hold it the same. ThreadYield leaves the waits this check reports to it.
+   */
+  static boolean reportsQueueWait(TreePath loop, VisitorState state) {
+    return QueueWait.of(loop, state).filter(wait -> reports(wait, state)).isPresent();
+  }
+
+  private static boolean reports(QueueWait wait, VisitorState state) {
+    return CriticalSection.around(wait.loop(), state).isEmpty();
+  }
+
+  private Description describe(QueueWait wait, VisitorState state) {
+    QueueWaitFix.Outcome outcome = QueueWaitFix.of(wait, state);
+    Optional<SuggestedFix> fix = outcome.fix();
+    String queue = state.getSourceForNode(wait.queueExpression());
+    StringBuilder message = new StringBuilder("This loop waits for ").append(queue);
+    if (wait.nap().kind() == Nap.Kind.SPIN) {
+      message.append(
+          " by polling it without a pause: an idle consumer keeps a CPU busy (with yield(), a system"
+              + " call per pass). take() parks the thread until an item arrives");
+    } else {
+      message.append(" by polling it and sleeping ")
+          .append(state.getSourceForNode(wait.nap().duration()))
+          .append(
+              wait.nap().kind() == Nap.Kind.PARK ? " ns" : wait.nap().writtenUnit() == null ? " ms" : "")
+          .append(
+              " between polls: an item that arrives during the nap waits for the rest of it, and an"
+                  + " idle consumer still wakes once per nap. poll(timeout, unit) returns as soon as"
+                  + " an item arrives, and wakes as often to see the loop's way out");
+    }
+    if (fix.isEmpty()) {
+      message.append(". No fix is offered here: ").append(outcome.whyNot());
+    }
+    Description.Builder description = buildDescription(wait.loop().getLeaf()).setMessage(message.toString());
+    fix.ifPresent(description::addFix);
+    return description.build();
+  }
+
+  /**
+   * {@code while (!ready) {}}, {@code while (!ready) Thread.onSpinWait();}, and the same as a
+   * do-while: a body with nothing but the spin, and a condition that only reads.
+   */
+  private static boolean isFlagSpin(Tree loop, VisitorState state) {
+    ExpressionTree condition = Loops.condition(loop);
+    if (condition == null
+        || Boolean.TRUE.equals(ASTHelpers.constValue(condition, Boolean.class))
+        || (loop instanceof ForLoopTree
+            && (!((ForLoopTree) loop).getInitializer().isEmpty() || !((ForLoopTree) loop).getUpdate().isEmpty()))) {
+      return false;
+    }
+    StatementTree body = Loops.body(loop);
+    Optional<Nap> spin = Nap.of(new TreePath(state.getPath(), body), state);
+    return spin.isPresent()
+        && spin.get().kind() == Nap.Kind.SPIN
+        && !isYield(spin.get())
+        && StateReads.only(condition, state);
+  }
+
+  private static boolean isYield(Nap nap) {
+    Tree leaf = nap.statement().getLeaf();
+    while (leaf instanceof BlockTree && ((BlockTree) leaf).getStatements().size() == 1) {
+      leaf = ((BlockTree) leaf).getStatements().get(0);
+    }
+    return leaf instanceof ExpressionStatementTree
+        && ((ExpressionStatementTree) leaf).getExpression() instanceof MethodInvocationTree
+        && "yield".contentEquals(
+            MethodNames.simpleName(
+                ((MethodInvocationTree) ((ExpressionStatementTree) leaf).getExpression()).getMethodSelect()));
+  }
+}
