@@ -12,6 +12,7 @@ import com.sun.tools.javac.code.Type;
 import com.google.errorprone.util.ASTHelpers;
 import java.net.URI;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Test and JMH benchmark code: where forcing a GC, measuring with stack traces or yielding is the
@@ -93,7 +94,7 @@ final class NonProductionCode {
     if (symbol == null) {
       return false;
     }
-    if (hasTestOrBenchmarkAnnotation(symbol)) {
+    if (hasTestOrBenchmarkAnnotation(symbol) || isTestProgram(symbol)) {
       return true;
     }
     Type testCase = state.getTypeFromString("junit.framework.TestCase");
@@ -102,6 +103,27 @@ final class NonProductionCode {
     }
     for (Symbol member : symbol.getEnclosedElements()) {
       if (hasTestOrBenchmarkAnnotation(member)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A test written as a program and shipped in the main jar: a top-level class named {@code
+   * …Test} or {@code …Tests} with a {@code main} method (mchange-commons'
+   * {@code com.mchange.v2.coalesce.CoalesceTest} forces a GC to test weak references).
+   */
+  private static boolean isTestProgram(ClassSymbol symbol) {
+    String name = symbol.getSimpleName().toString();
+    if (symbol.owner.getKind() != ElementKind.PACKAGE || !(name.endsWith("Test") || name.endsWith("Tests"))) {
+      return false;
+    }
+    for (Symbol member : symbol.getEnclosedElements()) {
+      if (member.getSimpleName().contentEquals("main")
+          && member.isStatic()
+          && member instanceof Symbol.MethodSymbol
+          && ((Symbol.MethodSymbol) member).getParameters().size() == 1) {
         return true;
       }
     }

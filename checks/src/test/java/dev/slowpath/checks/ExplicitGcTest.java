@@ -155,6 +155,30 @@ final class ExplicitGcTest {
         .doTest();
   }
 
+  /** Reduced from mchange-commons' CoalesceTest: a test written as a program, in the main jar. */
+  @Test
+  void identificationSilentInTestPrograms() {
+    compilationHelper
+        .addSourceLines(
+            "com/acme/coalesce/CoalesceTest.java",
+            "package com.acme.coalesce;",
+            "public class CoalesceTest {",
+            "  public static void main(String[] args) {",
+            "    System.gc();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "com/acme/health/ConnectionTest.java",
+            "package com.acme.health;",
+            "public class ConnectionTest {",
+            "  public void run() {",
+            "    // BUG: Diagnostic contains: ExplicitGc",
+            "    System.gc();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Reduced from guava-testlib's GcFinalization and JMH's runner (docs/realworld.md). */
   @Test
   void identificationSilentInTestAndBenchmarkSupportPackages() {
