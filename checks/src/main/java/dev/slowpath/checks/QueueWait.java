@@ -96,9 +96,16 @@ record QueueWait(
       BinaryTree and = (BinaryTree) condition;
       ExpressionTree left = ASTHelpers.stripParentheses(and.getLeftOperand());
       ExpressionTree right = ASTHelpers.stripParentheses(and.getRightOperand());
-      polled = StateReads.only(left, state) ? emptyTest(right) : null;
-      if (polled == null && StateReads.only(right, state)) {
+      // The emptiness test first: whether the other side only reads may look a method up.
+      polled = emptyTest(right);
+      if (polled != null && !StateReads.only(left, state)) {
+        polled = null;
+      }
+      if (polled == null) {
         polled = emptyTest(left);
+        if (polled != null && !StateReads.only(right, state)) {
+          polled = null;
+        }
       }
     }
     if (polled == null) {
@@ -118,8 +125,10 @@ record QueueWait(
    * continue; }}, after nothing but exit tests.
    */
   private static Optional<QueueWait> pollOrNap(TreePath loop, List<? extends StatementTree> body, VisitorState state) {
+    // Syntax first: the poll statement after statements shaped like exit tests. Whether those only
+    // read (which may look a method up in the file) is asked once the poll has been found.
     int index = 0;
-    while (index < body.size() && isExitTest(body.get(index), state)) {
+    while (index < body.size() && isExitTestShaped(body.get(index))) {
       index++;
     }
     if (index + 1 >= body.size()) {
@@ -155,7 +164,7 @@ record QueueWait(
     TreePath ifPath = new TreePath(bodyPath, ifTree);
     TreePath napParent = ifTree.getThenStatement() instanceof BlockTree ? new TreePath(ifPath, ifTree.getThenStatement()) : ifPath;
     Optional<Nap> nap = Nap.of(new TreePath(napParent, branch.get(0)), state);
-    if (nap.isEmpty()) {
+    if (nap.isEmpty() || !body.subList(0, index).stream().allMatch(test -> isExitTest(test, state))) {
       return Optional.empty();
     }
     return queueOf(poll, state)
@@ -199,13 +208,17 @@ record QueueWait(
 
   /** {@code if (stopped) return;}: a condition that only reads, then only a way out. */
   static boolean isExitTest(StatementTree statement, VisitorState state) {
+    return isExitTestShaped(statement) && StateReads.only(((IfTree) statement).getCondition(), state);
+  }
+
+  /** An {@code if} without {@code else} whose only statement is a {@code break}, {@code return} or {@code throw}. */
+  private static boolean isExitTestShaped(StatementTree statement) {
     if (!(statement instanceof IfTree) || ((IfTree) statement).getElseStatement() != null) {
       return false;
     }
     List<? extends StatementTree> then = Loops.statements(((IfTree) statement).getThenStatement());
     return then.size() == 1
-        && (then.get(0) instanceof BreakTree || then.get(0) instanceof ReturnTree || then.get(0) instanceof ThrowTree)
-        && StateReads.only(((IfTree) statement).getCondition(), state);
+        && (then.get(0) instanceof BreakTree || then.get(0) instanceof ReturnTree || then.get(0) instanceof ThrowTree);
   }
 
   private static boolean continuesThis(StatementTree statement, TreePath loop) {

@@ -13,6 +13,7 @@ import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -21,8 +22,8 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Flags a new timer per call or per pass: a {@code java.util.Timer} made for one call (a thread
@@ -41,7 +42,21 @@ import java.util.Set;
 public final class TimerPerIteration extends BugChecker implements NewClassTreeMatcher, MethodInvocationTreeMatcher {
   private static final long serialVersionUID = 1L;
 
-  private static final Set<String> SCHEDULE_NAMES = Set.of("schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay");
+  /** The names this check's calls have, from the compilation's name table. */
+  private record CallNames(Name delayedExecutor, Name schedule, Name scheduleAtFixedRate, Name scheduleWithFixedDelay) {
+    boolean isSchedule(CharSequence name) {
+      return name == schedule || name == scheduleAtFixedRate || name == scheduleWithFixedDelay;
+    }
+  }
+
+  private static final Supplier<CallNames> CALL_NAMES =
+      VisitorState.memoize(
+          state ->
+              new CallNames(
+                  state.getName("delayedExecutor"),
+                  state.getName("schedule"),
+                  state.getName("scheduleAtFixedRate"),
+                  state.getName("scheduleWithFixedDelay")));
 
   private static final String PER_CALL_TEXT =
       "This java.util.Timer is made for one call: each new Timer starts a TimerThread, which lives"
@@ -88,10 +103,13 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if ("delayedExecutor".contentEquals(MethodNames.simpleName(tree.getMethodSelect()))) {
+    // Names compared by identity with javac's name table: this runs for every call in the build.
+    CharSequence called = MethodNames.simpleName(tree.getMethodSelect());
+    CallNames names = CALL_NAMES.get(state);
+    if (called == names.delayedExecutor) {
       return matchDelayedExecutor(tree, state);
     }
-    if (!SCHEDULE_NAMES.contains(MethodNames.simpleName(tree.getMethodSelect()).toString())
+    if (!names.isSchedule(called)
         || !(tree.getMethodSelect() instanceof MemberSelectTree)
         || !isScheduledExecutor(((MemberSelectTree) tree.getMethodSelect()).getExpression(), state)) {
       return Description.NO_MATCH;
