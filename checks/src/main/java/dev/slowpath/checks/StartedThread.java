@@ -1,0 +1,284 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * A platform thread started by a {@code start()} call: {@code new Thread(task[, name]).start()},
+ * {@code Thread t = new Thread(…); … t.start()}, or {@code Thread.ofPlatform()….start(task)}. It
+ * knows the task the thread runs and how to start a virtual thread for it instead.
+ */
+final class StartedThread {
+  /** Calls on the thread that mean the same on a virtual thread. */
+  private static final Set<String> KEPT_CALLS =
+      Set.of("start", "join", "getName", "setName", "setUncaughtExceptionHandler", "getUncaughtExceptionHandler",
+          "interrupt", "isInterrupted", "isAlive", "getId", "threadId", "getState", "setContextClassLoader",
+          "getContextClassLoader", "isDaemon", "toString");
+
+  /** Builder steps that {@code Thread.ofVirtual()} has too. */
+  private static final Set<String> KEPT_STEPS = Set.of("name", "uncaughtExceptionHandler", "inheritInheritableThreadLocals");
+
+  final ExpressionTree task;
+  private final TreePath creationPath;
+  private final ExpressionTree creation; // the new Thread(…), or the builder chain before start(task)
+  private final Symbol variable; // the local holding the thread, or null
+  private final boolean builder;
+
+  private StartedThread(ExpressionTree task, TreePath creationPath, Symbol variable, boolean builder) {
+    this.task = task;
+    this.creationPath = creationPath;
+    this.creation = (ExpressionTree) creationPath.getLeaf();
+    this.variable = variable;
+    this.builder = builder;
+  }
+
+  /** The code the started thread runs lives in a subclass of Thread, not in a task. */
+  boolean isSubclass() {
+    return task == null;
+  }
+
+  TreePath creationPath() {
+    return creationPath;
+  }
+
+  /** The code the thread runs, if this file has it: its task's, or its subclass's {@code run()}. */
+  Optional<TaskCode> code(TreePath at, VisitorState state) {
+    if (isSubclass()) {
+      return TaskCode.ofSubclass((NewClassTree) ASTHelpers.stripParentheses(creation), state);
+    }
+    return TaskCode.of(task, at, state);
+  }
+
+  /** The platform thread that {@code start} (a call named start) starts, if it is one of the known shapes. */
+  static Optional<StartedThread> of(MethodInvocationTree start, TreePath startPath, VisitorState state) {
+    if (!(start.getMethodSelect() instanceof MemberSelectTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree receiver = ASTHelpers.stripParentheses(((MemberSelectTree) start.getMethodSelect()).getExpression());
+    Symbol.MethodSymbol method = ASTHelpers.getSymbol(start);
+    if (method == null) {
+      return Optional.empty();
+    }
+    if (start.getArguments().size() == 1 && method.owner.getQualifiedName().toString().startsWith("java.lang.Thread.Builder")) {
+      return rootIsOfPlatform(receiver, state)
+          ? Optional.of(new StartedThread(start.getArguments().get(0), new TreePath(new TreePath(startPath, ((MemberSelectTree) start.getMethodSelect())), receiver), heldBy(startPath), true))
+          : Optional.empty();
+    }
+    if (!start.getArguments().isEmpty() || !isThread(ASTHelpers.getType(receiver), state)) {
+      return Optional.empty();
+    }
+    if (receiver instanceof NewClassTree) {
+      TreePath select = new TreePath(startPath, start.getMethodSelect());
+      return ofCreation(new TreePath(select, receiver), null, state);
+    }
+    if (receiver instanceof IdentifierTree) {
+      Symbol local = ASTHelpers.getSymbol(receiver);
+      if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+        return Optional.empty();
+      }
+      TreePath initializer = SymbolUses.initializerOf(local, startPath);
+      if (initializer != null && ASTHelpers.stripParentheses((ExpressionTree) initializer.getLeaf()) instanceof NewClassTree) {
+        return ofCreation(initializer, local, state);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<StartedThread> ofCreation(TreePath creationPath, Symbol variable, VisitorState state) {
+    NewClassTree creation = (NewClassTree) ASTHelpers.stripParentheses((ExpressionTree) creationPath.getLeaf());
+    if (!isThread(ASTHelpers.getType(creation), state)) {
+      return Optional.empty();
+    }
+    Type type = ASTHelpers.getType(creation);
+    boolean plainThread = creation.getClassBody() == null && type.tsym.getQualifiedName().contentEquals("java.lang.Thread");
+    ExpressionTree task = plainThread ? runnableArgument(creation, state) : null;
+    if (plainThread && task == null) {
+      return Optional.empty(); // new Thread() or new Thread(name): runs nothing
+    }
+    return Optional.of(new StartedThread(task, creationPath, variable, false));
+  }
+
+  /** The Runnable of {@code new Thread(task)} / {@code new Thread(task, name)}, or of a thread-group form. */
+  private static ExpressionTree runnableArgument(NewClassTree creation, VisitorState state) {
+    Type runnable = state.getTypeFromString("java.lang.Runnable");
+    for (ExpressionTree argument : creation.getArguments()) {
+      Type type = ASTHelpers.getType(argument);
+      if (type != null && runnable != null && ASTHelpers.isSubtype(type, runnable, state)) {
+        return argument;
+      }
+    }
+    return null;
+  }
+
+  /** The local a started builder thread is assigned to ({@code Thread t = Thread.ofPlatform().start(r)}), or null. */
+  private static Symbol heldBy(TreePath startPath) {
+    Tree parent = startPath.getParentPath().getLeaf();
+    return parent instanceof VariableTree ? ASTHelpers.getSymbol(parent) : null;
+  }
+
+  static boolean isThread(Type type, VisitorState state) {
+    Type thread = state.getTypeFromString("java.lang.Thread");
+    return type != null && thread != null && ASTHelpers.isSubtype(type, thread, state);
+  }
+
+  private static boolean rootIsOfPlatform(ExpressionTree chain, VisitorState state) {
+    ExpressionTree step = chain;
+    while (step instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) step;
+      Symbol.MethodSymbol method = ASTHelpers.getSymbol(call);
+      if (method != null && method.isStatic()) {
+        return method.getSimpleName().contentEquals("ofPlatform") && method.owner.getQualifiedName().contentEquals("java.lang.Thread");
+      }
+      if (!(call.getMethodSelect() instanceof MemberSelectTree)) {
+        return false;
+      }
+      step = ((MemberSelectTree) call.getMethodSelect()).getExpression();
+    }
+    return false;
+  }
+
+  /** Whether the thread is made a daemon: {@code t.setDaemon(true)}, or {@code .daemon()} / {@code .daemon(true)}. */
+  boolean isDaemon(TreePath scope, VisitorState state) {
+    if (builder) {
+      return steps().stream().anyMatch(StartedThread::isDaemonTrue);
+    }
+    return variable != null
+        && usesIn(scope).stream().anyMatch(use -> {
+          MethodInvocationTree call = callOn(use);
+          return call != null && isDaemonTrue(call);
+        });
+  }
+
+  private static boolean isDaemonTrue(MethodInvocationTree call) {
+    CharSequence name = MethodNames.simpleName(call.getMethodSelect());
+    if (!"daemon".contentEquals(name) && !"setDaemon".contentEquals(name)) {
+      return false;
+    }
+    return call.getArguments().isEmpty() && "daemon".contentEquals(name)
+        || call.getArguments().size() == 1 && Boolean.TRUE.equals(ASTHelpers.constValue(call.getArguments().get(0)));
+  }
+
+  /**
+   * The virtual-thread rewrite, or empty with the reason in {@code why}: the thread's uses in
+   * {@code scope} must all mean the same on a virtual thread.
+   */
+  Optional<SuggestedFix> toVirtual(MethodInvocationTree start, TreePath scope, VisitorState state, StringBuilder why) {
+    if (variable != null) {
+      for (TreePath use : usesIn(scope)) {
+        MethodInvocationTree call = callOn(use);
+        if (call == null) {
+          if (!isPassedOn(use)) {
+            why.append("the thread variable is reassigned or used in a way the rewrite cannot follow");
+            return Optional.empty();
+          }
+          continue;
+        }
+        String name = MethodNames.simpleName(call.getMethodSelect()).toString();
+        if (!KEPT_CALLS.contains(name) && !isDaemonTrue(call)) {
+          why.append("the thread's ").append(name).append("() means something else on a virtual thread"
+              + " (priority, daemon status and thread group are fixed there)");
+          return Optional.empty();
+        }
+      }
+    }
+    if (builder) {
+      return builderToVirtual(state, why);
+    }
+    NewClassTree newThread = (NewClassTree) ASTHelpers.stripParentheses(creation);
+    List<? extends ExpressionTree> arguments = newThread.getArguments();
+    String taskSource = state.getSourceForNode(task);
+    String name = null;
+    if (arguments.size() == 2 && arguments.get(0) == task) {
+      name = state.getSourceForNode(arguments.get(1));
+    } else if (arguments.size() != 1) {
+      why.append("the thread is made with a thread group or stack size, which virtual threads do not have");
+      return Optional.empty();
+    }
+    String virtual = name == null ? "Thread.ofVirtual()" : "Thread.ofVirtual().name(" + name + ")";
+    if (variable == null) {
+      String replacement = name == null ? "Thread.startVirtualThread(" + taskSource + ")" : virtual + ".start(" + taskSource + ")";
+      return Optional.of(SuggestedFix.replace(start, replacement));
+    }
+    return Optional.of(SuggestedFix.replace(creation, virtual + ".unstarted(" + taskSource + ")"));
+  }
+
+  private Optional<SuggestedFix> builderToVirtual(VisitorState state, StringBuilder why) {
+    StringBuilder chain = new StringBuilder("Thread.ofVirtual()");
+    for (MethodInvocationTree step : steps()) {
+      String name = MethodNames.simpleName(step.getMethodSelect()).toString();
+      if (isDaemonTrue(step)) {
+        continue; // a virtual thread is always a daemon
+      }
+      if (!KEPT_STEPS.contains(name)) {
+        why.append("the builder sets ").append(name).append(", which a virtual thread does not have");
+        return Optional.empty();
+      }
+      List<String> arguments = new ArrayList<>();
+      step.getArguments().forEach(argument -> arguments.add(state.getSourceForNode(argument)));
+      chain.append('.').append(name).append('(').append(String.join(", ", arguments)).append(')');
+    }
+    return Optional.of(SuggestedFix.replace(creation, chain.toString()));
+  }
+
+  /** The builder steps between {@code Thread.ofPlatform()} and {@code start(task)}, in order. */
+  private List<MethodInvocationTree> steps() {
+    List<MethodInvocationTree> steps = new ArrayList<>();
+    ExpressionTree step = creation;
+    while (step instanceof MethodInvocationTree && ((MethodInvocationTree) step).getMethodSelect() instanceof MemberSelectTree) {
+      steps.add(0, (MethodInvocationTree) step);
+      step = ((MemberSelectTree) ((MethodInvocationTree) step).getMethodSelect()).getExpression();
+    }
+    if (!steps.isEmpty() && "ofPlatform".contentEquals(MethodNames.simpleName(steps.get(0).getMethodSelect()))) {
+      steps.remove(0);
+    }
+    return steps;
+  }
+
+  private List<TreePath> usesIn(TreePath scope) {
+    List<TreePath> uses = new ArrayList<>();
+    if (variable == null) {
+      return uses;
+    }
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        if (tree.getName().contentEquals(variable.getSimpleName()) && variable.equals(ASTHelpers.getSymbol(tree))) {
+          uses.add(getCurrentPath());
+        }
+        return null;
+      }
+    }.scan(scope, null);
+    return uses;
+  }
+
+  /** The call made on the thread at {@code use} ({@code t.join()}), or null. */
+  private static MethodInvocationTree callOn(TreePath use) {
+    Tree parent = use.getParentPath().getLeaf();
+    Tree grandParent = use.getParentPath().getParentPath().getLeaf();
+    return parent instanceof MemberSelectTree && grandParent instanceof MethodInvocationTree
+        ? (MethodInvocationTree) grandParent
+        : null;
+  }
+
+  /** The thread handed to a method ({@code threads.add(t)}): a Thread either way. */
+  private static boolean isPassedOn(TreePath use) {
+    Tree parent = use.getParentPath().getLeaf();
+    return parent instanceof MethodInvocationTree && ((MethodInvocationTree) parent).getArguments().contains(use.getLeaf());
+  }
+}
