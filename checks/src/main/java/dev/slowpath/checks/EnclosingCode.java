@@ -23,15 +23,28 @@ final class EnclosingCode {
 
   /** The method or lambda whose own code {@code path} is in; null in a field initializer. */
   static Tree methodOrLambda(TreePath path) {
+    TreePath scope = methodOrLambdaPath(path);
+    return scope == null ? null : scope.getLeaf();
+  }
+
+  /** The path of the method or lambda whose own code {@code path} is in; null in a field initializer. */
+  static TreePath methodOrLambdaPath(TreePath path) {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
-        return leaf;
+        return p;
       }
       if (leaf instanceof ClassTree) {
         return null;
       }
     }
     return null;
+  }
+
+  /** The body of a method (null when abstract) or lambda (a block or an expression). */
+  static Tree bodyOf(Tree methodOrLambda) {
+    return methodOrLambda instanceof MethodTree
+        ? ((MethodTree) methodOrLambda).getBody()
+        : ((LambdaExpressionTree) methodOrLambda).getBody();
   }
 }

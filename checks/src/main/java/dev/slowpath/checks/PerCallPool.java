@@ -9,7 +9,6 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -69,10 +68,7 @@ final class PerCallPool {
     }
     VariableTree declaration = (VariableTree) holder.getLeaf();
     Symbol pool = ASTHelpers.getSymbol(declaration);
-    TreePath scope = holder.getParentPath();
-    while (scope != null && !(scope.getLeaf() instanceof MethodTree || scope.getLeaf() instanceof LambdaExpressionTree)) {
-      scope = scope.getParentPath();
-    }
+    TreePath scope = EnclosingCode.methodOrLambdaPath(holder);
     if (pool == null || scope == null
         || pool.getKind() != ElementKind.LOCAL_VARIABLE && pool.getKind() != ElementKind.RESOURCE_VARIABLE) {
       return Optional.empty();
@@ -108,7 +104,7 @@ final class PerCallPool {
       return Optional.empty();
     }
     if (pool.getKind() != ElementKind.RESOURCE_VARIABLE
-        && !WorkWaits.after(body(), ASTHelpers.getStartPosition(declaration), state)) {
+        && !WorkWaits.after(EnclosingCode.bodyOf(scope.getLeaf()), ASTHelpers.getStartPosition(declaration), state)) {
       why.append(
           "the method does not wait for the pool's work (awaitTermination, a future, a latch): a"
               + " virtual thread is always a daemon, so the JVM could exit before the work is done");
@@ -228,11 +224,6 @@ final class PerCallPool {
     Symbol symbol = ASTHelpers.getSymbol(declaration);
     String type = symbol == null || symbol.type == null ? "" : symbol.type.tsym.getQualifiedName().toString();
     return type.equals("java.util.concurrent.ExecutorService") || type.equals("java.util.concurrent.Executor");
-  }
-
-  private Tree body() {
-    Tree leaf = scope.getLeaf();
-    return leaf instanceof MethodTree ? ((MethodTree) leaf).getBody() : ((LambdaExpressionTree) leaf).getBody();
   }
 
   /** The name of the method called on the pool at {@code use} ({@code pool.shutdown()}), or "". */

@@ -97,7 +97,7 @@ final class PerCallTimer {
       }
       return Optional.of(fix.replace(creation.getLeaf(), SHARED_NAME));
     }
-    TreePath scope = scopePath(creation);
+    TreePath scope = EnclosingCode.methodOrLambdaPath(creation);
     if (scope == null) {
       why.append("the timer is not made in a method");
       return Optional.empty();
@@ -223,20 +223,6 @@ final class PerCallTimer {
   /** Whether {@code site} lies within the block (or other tree) at {@code scope}. */
   private static boolean encloses(TreePath scope, TreePath site) {
     return scope != null && SymbolUses.isWithin(site, scope.getLeaf());
-  }
-
-  /** The method or lambda the timer is made in. */
-  private static TreePath scopePath(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof com.sun.source.tree.MethodTree || leaf instanceof com.sun.source.tree.LambdaExpressionTree) {
-        return p;
-      }
-      if (leaf instanceof ClassTree) {
-        return null;
-      }
-    }
-    return null;
   }
 
   private static List<TreePath> usesIn(TreePath scope, Symbol symbol) {

@@ -12,15 +12,15 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ForLoopTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Flags a platform thread started for each item of a loop (the accept loop that starts a thread
@@ -103,7 +103,7 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     if (!acceptLoop && (OneTimeCode.contains(loop) || isTeardown(loop) || startsWorkers(loop, task))) {
       return Description.NO_MATCH;
     }
-    TreePath scope = scopeOf(loop);
+    TreePath scope = EnclosingCode.methodOrLambdaPath(loop);
     if (scope == null
         || task.isPresent() && scope.getLeaf() instanceof MethodTree && task.get().calls(ASTHelpers.getSymbol((MethodTree) scope.getLeaf()))
         || NonProductionCode.contains(state)) {
@@ -124,7 +124,7 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
       why.append("the thread is a subclass of Thread, which a virtual thread cannot be; make its run() a Runnable and start it with Thread.startVirtualThread");
       return Optional.empty();
     }
-    if (!started.isDaemon(scope, state) && !WorkWaits.after(body(scope), ASTHelpers.getStartPosition(loop.getLeaf()), state)) {
+    if (!started.isDaemon(scope, state) && !WorkWaits.after(EnclosingCode.bodyOf(scope.getLeaf()), ASTHelpers.getStartPosition(loop.getLeaf()), state)) {
       why.append(
           "the thread is not a daemon and this method does not wait for it (join, latch, future): a"
               + " virtual thread is always a daemon, so the JVM could exit before the work is done."
@@ -164,7 +164,7 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     return description.build();
   }
 
-  private static final java.util.Set<String> TEARDOWN_NAMES = java.util.Set.of("close", "shutdown", "stop", "destroy", "dispose");
+  private static final Set<String> TEARDOWN_NAMES = Set.of("close", "shutdown", "stop", "destroy", "dispose");
 
   /** A loop in a close or shutdown method: it runs once per object's life, like start-up code. */
   private static boolean isTeardown(TreePath loop) {
@@ -181,7 +181,7 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     if (method == null || !method.getName().contentEquals("run") || !method.getParameters().isEmpty() || Loops.innermost(path) != null) {
       return false;
     }
-    com.sun.tools.javac.code.Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
+    Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
     return symbol != null && StartedThread.isThread(symbol.owner.type, state);
   }
 
@@ -203,21 +203,4 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     return loop.getLeaf() instanceof ForLoopTree && task.isPresent() && task.get().isWorkerLoop();
   }
 
-  /** The method or lambda the loop runs in. */
-  private static TreePath scopeOf(TreePath loop) {
-    for (TreePath p = loop; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
-        return p;
-      }
-      if (p.getLeaf() instanceof ClassTree) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static Tree body(TreePath scope) {
-    Tree leaf = scope.getLeaf();
-    return leaf instanceof MethodTree ? ((MethodTree) leaf).getBody() : ((LambdaExpressionTree) leaf).getBody();
-  }
 }

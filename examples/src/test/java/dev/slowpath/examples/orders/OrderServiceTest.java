@@ -162,4 +162,39 @@ final class OrderServiceTest {
     assertEquals(false, stuck.charge(new Order("tea", 1, 350)));
     assertEquals(true, System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
   }
+
+  @Test
+  void everyCarrierQuotesOnAThreadOfItsOwn() throws Exception {
+    List<ShippingQuotes.Carrier> carriers = new ArrayList<>();
+    java.util.Set<String> askedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (String name : List.of("post", "courier", "freight")) {
+      carriers.add(
+          new ShippingQuotes.Carrier() {
+            @Override
+            public String name() {
+              return name;
+            }
+
+            @Override
+            public long quoteCents(Order order) {
+              askedOn.add(Thread.currentThread().getName());
+              return order.quantity() * (long) name.length() * 100;
+            }
+          });
+    }
+    ShippingQuotes shipping = new ShippingQuotes(carriers);
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<java.util.Map<String, Long>>> asked = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        asked.add(callers.submit(() -> shipping.quotes(new Order("tea", 2, 350))));
+      }
+      for (Future<java.util.Map<String, Long>> quotes : asked) {
+        assertEquals(java.util.Map.of("courier", 1400L, "freight", 1400L, "post", 800L), quotes.get());
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(java.util.Set.of("quote post", "quote courier", "quote freight"), askedOn);
+  }
 }
