@@ -25,11 +25,14 @@ import javax.lang.model.element.ElementKind;
  * knows the task the thread runs and how to start a virtual thread for it instead.
  */
 final class StartedThread {
-  /** Calls on the thread that mean the same on a virtual thread. */
+  /**
+   * Calls on the thread that mean the same on a virtual thread. Not {@code isDaemon}, {@code
+   * getPriority}, {@code getThreadGroup} or {@code toString}, whose answers change.
+   */
   private static final Set<String> KEPT_CALLS =
       Set.of("start", "join", "getName", "setName", "setUncaughtExceptionHandler", "getUncaughtExceptionHandler",
           "interrupt", "isInterrupted", "isAlive", "getId", "threadId", "getState", "setContextClassLoader",
-          "getContextClassLoader", "isDaemon", "toString");
+          "getContextClassLoader");
 
   /** Builder steps that {@code Thread.ofVirtual()} has too. */
   private static final Set<String> KEPT_STEPS = Set.of("name", "uncaughtExceptionHandler", "inheritInheritableThreadLocals");
@@ -202,7 +205,6 @@ final class StartedThread {
     }
     NewClassTree newThread = (NewClassTree) ASTHelpers.stripParentheses(creation);
     List<? extends ExpressionTree> arguments = newThread.getArguments();
-    String taskSource = state.getSourceForNode(task);
     String name = null;
     if (arguments.size() == 2 && arguments.get(0) == task) {
       name = state.getSourceForNode(arguments.get(1));
@@ -211,11 +213,16 @@ final class StartedThread {
       return Optional.empty();
     }
     String virtual = name == null ? "Thread.ofVirtual()" : "Thread.ofVirtual().name(" + name + ")";
-    if (variable == null) {
-      String replacement = name == null ? "Thread.startVirtualThread(" + taskSource + ")" : virtual + ".start(" + taskSource + ")";
-      return Optional.of(SuggestedFix.replace(start, replacement));
-    }
-    return Optional.of(SuggestedFix.replace(creation, virtual + ".unstarted(" + taskSource + ")"));
+    // Only the text around the task is replaced: another check's fix inside the task (a lambda
+    // body) must not overlap this one in patch mode.
+    ExpressionTree around = variable == null ? start : creation;
+    String opening =
+        variable != null ? virtual + ".unstarted(" : name == null ? "Thread.startVirtualThread(" : virtual + ".start(";
+    return Optional.of(
+        SuggestedFix.builder()
+            .replace(ASTHelpers.getStartPosition(around), ASTHelpers.getStartPosition(task), opening)
+            .replace(state.getEndPosition(task), state.getEndPosition(around), ")")
+            .build());
   }
 
   private Optional<SuggestedFix> builderToVirtual(VisitorState state, StringBuilder why) {

@@ -499,6 +499,56 @@ final class ThreadPerItemTest {
         .doTest();
   }
 
+  /**
+   * The fix replaces only the text around the task, so another check's fix inside the task's
+   * lambda applies in the same patch run (overlapping replacements would lose the whole file).
+   */
+  @Test
+  void replacementLeavesTheTaskToOtherChecks() {
+    assumeJavac21();
+    String source =
+        String.join(
+            "\n",
+            "package probe;",
+            "",
+            "import java.util.List;",
+            "",
+            "public class Cleaner {",
+            "  public void cleanAll(List<String> dirs) throws InterruptedException {",
+            "    for (String dir : dirs) {",
+            "      Thread t = new Thread(() -> {",
+            "        System.out.println(dir);",
+            "        System.gc();",
+            "      }, \"clean \" + dir);",
+            "      t.start();",
+            "      t.join();",
+            "    }",
+            "  }",
+            "}",
+            "");
+    String patched = PatchMode.patchConverged("ThreadPerItem,ExplicitGc", "probe/Cleaner.java", source, "--release", "21");
+    assertEquals(
+        String.join(
+            "\n",
+            "package probe;",
+            "",
+            "import java.util.List;",
+            "",
+            "public class Cleaner {",
+            "  public void cleanAll(List<String> dirs) throws InterruptedException {",
+            "    for (String dir : dirs) {",
+            "      Thread t = Thread.ofVirtual().name(\"clean \" + dir).unstarted(() -> {",
+            "        System.out.println(dir);",
+            "      });",
+            "      t.start();",
+            "      t.join();",
+            "    }",
+            "  }",
+            "}",
+            ""),
+        patched);
+  }
+
   // --- Run the original and the patched code: the same work is done, and waited for. ---
 
   static final String CRAWLER =
