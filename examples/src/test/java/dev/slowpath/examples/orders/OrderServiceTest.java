@@ -197,4 +197,14 @@ final class OrderServiceTest {
     }
     assertEquals(java.util.Set.of("quote post", "quote courier", "quote freight"), askedOn);
   }
+
+  @Test
+  void receiptsArePrintedInOrder() throws Exception {
+    java.io.StringWriter log = new java.io.StringWriter();
+    ReceiptSpool spool = new ReceiptSpool(log);
+    spool.print(new Order("tea", 2, 350));
+    spool.print(new Order("pot", 1, 2500));
+
+    assertEquals("tea x2: 700 cents\npot x1: 2500 cents\n", log.toString());
+  }
 }
