@@ -8,7 +8,6 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -18,7 +17,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,28 +233,13 @@ final class PerCallPool {
         : "";
   }
 
-  /** Identifiers naming the pool, and method references on it ({@code pool::submit}), in {@code scope}. */
+  /** Identifiers naming the pool; for a method reference on it ({@code pool::submit}), the reference. */
   private static List<TreePath> usesIn(TreePath scope, Symbol pool) {
     List<TreePath> uses = new ArrayList<>();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        if (tree.getName().contentEquals(pool.getSimpleName()) && pool.equals(ASTHelpers.getSymbol(tree))) {
-          uses.add(getCurrentPath());
-        }
-        return null;
-      }
-
-      @Override
-      public Void visitMemberReference(MemberReferenceTree tree, Void unused) {
-        ExpressionTree on = ASTHelpers.stripParentheses(tree.getQualifierExpression());
-        if (on instanceof IdentifierTree && pool.equals(ASTHelpers.getSymbol(on))) {
-          uses.add(getCurrentPath());
-          return null;
-        }
-        return super.visitMemberReference(tree, null);
-      }
-    }.scan(scope, null);
+    for (TreePath use : SymbolUses.within(scope, pool)) {
+      boolean referenced = use.getParentPath().getLeaf() instanceof MemberReferenceTree;
+      uses.add(referenced ? use.getParentPath() : use);
+    }
     return uses;
   }
 }

@@ -102,7 +102,7 @@ final class PerCallTimer {
       why.append("the timer is not made in a method");
       return Optional.empty();
     }
-    List<TreePath> uses = usesIn(scope, local);
+    List<TreePath> uses = SymbolUses.within(scope, local);
     MethodInvocationTree schedule = null;
     List<TreePath> needTask = new ArrayList<>();
     List<TreePath> removals = new ArrayList<>();
@@ -145,7 +145,7 @@ final class PerCallTimer {
       why.append("the timer runs a repeating task, or none; keep one timer for the class by hand");
       return Optional.empty();
     }
-    TreePath declaration = declarationIn(scope, local);
+    TreePath declaration = SymbolUses.declarationWithin(scope, local).orElse(null);
     if (declaration == null) {
       why.append("the timer's variable is declared elsewhere");
       return Optional.empty();
@@ -159,7 +159,7 @@ final class PerCallTimer {
     if (!needTask.isEmpty()) {
       ExpressionTree task = ASTHelpers.stripParentheses(schedule.getArguments().get(0));
       Symbol taskSymbol = task instanceof IdentifierTree ? ASTHelpers.getSymbol(task) : null;
-      TreePath taskDeclaration = isLocal(taskSymbol) ? declarationIn(scope, taskSymbol) : null;
+      TreePath taskDeclaration = isLocal(taskSymbol) ? SymbolUses.declarationWithin(scope, taskSymbol).orElse(null) : null;
       int declared = taskDeclaration == null ? Integer.MAX_VALUE : ASTHelpers.getStartPosition(taskDeclaration.getLeaf());
       boolean capturedByCode = needTask.stream().anyMatch(site -> insideLambdaOrClass(site, scope));
       if (taskDeclaration == null
@@ -223,34 +223,6 @@ final class PerCallTimer {
   /** Whether {@code site} lies within the block (or other tree) at {@code scope}. */
   private static boolean encloses(TreePath scope, TreePath site) {
     return scope != null && SymbolUses.isWithin(site, scope.getLeaf());
-  }
-
-  private static List<TreePath> usesIn(TreePath scope, Symbol symbol) {
-    List<TreePath> uses = new ArrayList<>();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        if (tree.getName().contentEquals(symbol.getSimpleName()) && symbol.equals(ASTHelpers.getSymbol(tree))) {
-          uses.add(getCurrentPath());
-        }
-        return null;
-      }
-    }.scan(scope, null);
-    return uses;
-  }
-
-  private static TreePath declarationIn(TreePath scope, Symbol symbol) {
-    TreePath[] found = new TreePath[1];
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (symbol.equals(ASTHelpers.getSymbol(tree))) {
-          found[0] = getCurrentPath();
-        }
-        return super.visitVariable(tree, null);
-      }
-    }.scan(scope, null);
-    return found[0];
   }
 
   private static ClassTree outermostClass(TreePath path) {

@@ -162,7 +162,7 @@ final class StartedThread {
       return steps().stream().anyMatch(StartedThread::isDaemonTrue);
     }
     return variable != null
-        && usesIn(scope).stream().anyMatch(use -> {
+        && SymbolUses.within(scope, variable).stream().anyMatch(use -> {
           MethodInvocationTree call = callOn(use);
           return call != null && isDaemonTrue(call);
         });
@@ -183,7 +183,7 @@ final class StartedThread {
    */
   Optional<SuggestedFix> toVirtual(MethodInvocationTree start, TreePath scope, VisitorState state, StringBuilder why) {
     if (variable != null) {
-      for (TreePath use : usesIn(scope)) {
+      for (TreePath use : SymbolUses.within(scope, variable)) {
         MethodInvocationTree call = callOn(use);
         if (call == null) {
           if (!isPassedOn(use)) {
@@ -255,23 +255,6 @@ final class StartedThread {
       steps.remove(0);
     }
     return steps;
-  }
-
-  private List<TreePath> usesIn(TreePath scope) {
-    List<TreePath> uses = new ArrayList<>();
-    if (variable == null) {
-      return uses;
-    }
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        if (tree.getName().contentEquals(variable.getSimpleName()) && variable.equals(ASTHelpers.getSymbol(tree))) {
-          uses.add(getCurrentPath());
-        }
-        return null;
-      }
-    }.scan(scope, null);
-    return uses;
   }
 
   /** The call made on the thread at {@code use} ({@code t.join()}), or null. */

@@ -1,6 +1,7 @@
 package dev.slowpath.checks;
 
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -32,6 +33,14 @@ final class SymbolUses {
    * symbol}; the declaration itself is not a use. Names are compared before symbols are resolved.
    */
   static List<TreePath> in(CompilationUnitTree unit, Symbol symbol) {
+    return within(new TreePath(unit), symbol);
+  }
+
+  /** Like {@link #in}, but only inside {@code scope} (a method, lambda or block). */
+  static List<TreePath> within(TreePath scope, Symbol symbol) {
+    if (symbol == null) {
+      return List.of();
+    }
     Name name = symbol.getSimpleName();
     List<TreePath> uses = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
@@ -58,12 +67,20 @@ final class SymbolUses {
           uses.add(getCurrentPath());
         }
       }
-    }.scan(unit, null);
+    }.scan(scope, null);
     return uses;
   }
 
-  /** The declaration of {@code symbol} in {@code unit}: a field, local or method. */
+  /** The declaration of {@code symbol} in {@code unit}: a field, local, method or class. */
   static Optional<TreePath> declaration(CompilationUnitTree unit, Symbol symbol) {
+    return declarationWithin(new TreePath(unit), symbol);
+  }
+
+  /** Like {@link #declaration}, but only inside {@code scope}. */
+  static Optional<TreePath> declarationWithin(TreePath scope, Symbol symbol) {
+    if (symbol == null) {
+      return Optional.empty();
+    }
     List<TreePath> found = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
@@ -81,7 +98,15 @@ final class SymbolUses {
         }
         return super.visitMethod(tree, null);
       }
-    }.scan(unit, null);
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        if (tree.getSimpleName().contentEquals(symbol.getSimpleName()) && symbol.equals(ASTHelpers.getSymbol(tree))) {
+          found.add(getCurrentPath());
+        }
+        return super.visitClass(tree, null);
+      }
+    }.scan(scope, null);
     return found.stream().findFirst();
   }
 

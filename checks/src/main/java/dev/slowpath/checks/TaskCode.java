@@ -104,20 +104,10 @@ final class TaskCode {
 
   /** The method or class of this compilation unit that {@code symbol} declares, or null. */
   private static Tree declarationIn(Symbol symbol, VisitorState state) {
-    if (symbol == null) {
-      return null;
-    }
-    Tree[] found = new Tree[1];
-    TreeSearch.anyMatch(
-        state.getPath().getCompilationUnit(),
-        node -> {
-          if ((node instanceof ClassTree || node instanceof MethodTree) && symbol.equals(ASTHelpers.getSymbol(node))) {
-            found[0] = node;
-            return true;
-          }
-          return false;
-        });
-    return found[0];
+    return SymbolUses.declaration(state.getPath().getCompilationUnit(), symbol)
+        .map(TreePath::getLeaf)
+        .filter(declared -> declared instanceof ClassTree || declared instanceof MethodTree)
+        .orElse(null);
   }
 
   /** Whether the task uses a {@code ThreadLocal}. */

@@ -65,6 +65,8 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
       "This thread pool is built for one call and shut down before the call returns: its threads"
           + " are started and stopped on every call, and the pool never pools";
 
+  private static final Set<String> TEARDOWN_NAMES = Set.of("close", "shutdown", "stop", "destroy", "dispose");
+
   static final String SHARED_POOL_ADVICE =
       "Submit the work to one bounded ExecutorService shared by the class (a field, sized to"
           + " Runtime.availableProcessors() for CPU work or to the limit of the resource the tasks"
@@ -163,8 +165,6 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     fix.ifPresent(description::addFix);
     return description.build();
   }
-
-  private static final Set<String> TEARDOWN_NAMES = Set.of("close", "shutdown", "stop", "destroy", "dispose");
 
   /** A loop in a close or shutdown method: it runs once per object's life, like start-up code. */
   private static boolean isTeardown(TreePath loop) {
