@@ -66,7 +66,7 @@ final class ReturnsAtOnce {
     TreePath scope = path;
     for (int depth = 0; source != null && depth < 8; depth++) {
       Type type = ASTHelpers.getType(source);
-      if (isAny(type, LOCAL_SOURCES, state)) {
+      if (Subtypes.ofAny(type, LOCAL_SOURCES, state)) {
         return true;
       }
       if (source instanceof MethodInvocationTree) {
@@ -78,7 +78,7 @@ final class ReturnsAtOnce {
       }
       if (source instanceof NewClassTree) {
         source = ((NewClassTree) source).getArguments().stream()
-            .filter(a -> isAny(ASTHelpers.getType(a), STREAM_TYPES, state))
+            .filter(a -> Subtypes.ofAny(ASTHelpers.getType(a), STREAM_TYPES, state))
             .findFirst()
             .map(ASTHelpers::stripParentheses)
             .orElse(null);
@@ -122,19 +122,6 @@ final class ReturnsAtOnce {
               && Boolean.FALSE.equals(ASTHelpers.constValue(call.getArguments().get(0)))
               && channel.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(on)));
         });
-  }
-
-  private static boolean isAny(Type type, Set<String> names, VisitorState state) {
-    if (type == null) {
-      return false;
-    }
-    for (String name : names) {
-      Type candidate = state.getTypeFromString(name);
-      if (candidate != null && ASTHelpers.isSubtype(type, candidate, state)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
