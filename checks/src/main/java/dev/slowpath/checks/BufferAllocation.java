@@ -1,0 +1,92 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * A buffer allocation that starts a local variable: {@code byte[] b = new byte[n]}, {@code char[]
+ * c = new char[n]}, {@code ByteBuffer b = ByteBuffer.allocate(n)} or {@code allocateDirect(n)}.
+ * Buffers made any other way (straight into a field, a call, a return) are not this check's shape.
+ */
+record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declaration, Symbol local, Integer bytes) {
+  enum Kind {
+    ARRAY,
+    HEAP_BYTE_BUFFER,
+    DIRECT_BYTE_BUFFER;
+
+    boolean isByteBuffer() {
+      return this != ARRAY;
+    }
+  }
+
+  /** {@code new byte[n]} or {@code new char[n]} at {@code path}, when it starts a local. */
+  static Optional<BufferAllocation> ofArray(NewArrayTree array, TreePath path) {
+    if (array.getDimensions().size() != 1 || array.getInitializers() != null || !(array.getType() instanceof PrimitiveTypeTree)) {
+      return Optional.empty();
+    }
+    TypeKind element = ((PrimitiveTypeTree) array.getType()).getPrimitiveTypeKind();
+    int width = element == TypeKind.BYTE ? 1 : element == TypeKind.CHAR ? 2 : 0;
+    if (width == 0) {
+      return Optional.empty();
+    }
+    Integer length = constantInt(array.getDimensions().get(0));
+    Integer bytes = length == null ? null : length * width;
+    return startingLocal(Kind.ARRAY, array, path, bytes);
+  }
+
+  /** {@code ByteBuffer.allocate(n)} or {@code ByteBuffer.allocateDirect(n)} at {@code path}, when it starts a local. */
+  static Optional<BufferAllocation> ofByteBuffer(MethodInvocationTree call, boolean direct, TreePath path) {
+    if (call.getArguments().size() != 1) {
+      return Optional.empty();
+    }
+    Integer bytes = constantInt(call.getArguments().get(0));
+    return startingLocal(direct ? Kind.DIRECT_BYTE_BUFFER : Kind.HEAP_BYTE_BUFFER, call, path, bytes);
+  }
+
+  private static Optional<BufferAllocation> startingLocal(Kind kind, ExpressionTree allocation, TreePath path, Integer bytes) {
+    TreePath holder = path.getParentPath();
+    while (holder != null && holder.getLeaf() instanceof ParenthesizedTree) {
+      holder = holder.getParentPath();
+    }
+    if (holder == null || !(holder.getLeaf() instanceof VariableTree)) {
+      return Optional.empty();
+    }
+    VariableTree variable = (VariableTree) holder.getLeaf();
+    Symbol local = ASTHelpers.getSymbol(variable);
+    if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE
+        || ASTHelpers.stripParentheses(variable.getInitializer()) != allocation) {
+      return Optional.empty();
+    }
+    return Optional.of(new BufferAllocation(kind, allocation, holder, local, bytes));
+  }
+
+  private static Integer constantInt(Tree size) {
+    Object value = ASTHelpers.constValue(size);
+    return value instanceof Integer ? (Integer) value : null;
+  }
+
+  /** The size in words: "8 KiB", "1 MiB", "1000 bytes"; "a computed size" when not a constant. */
+  String describedSize() {
+    if (bytes == null) {
+      return "computed-size";
+    }
+    if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+      return (bytes >> 20) + " MiB";
+    }
+    if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) {
+      return (bytes >> 10) + " KiB";
+    }
+    return bytes + "-byte";
+  }
+}
