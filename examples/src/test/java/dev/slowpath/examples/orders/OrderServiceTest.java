@@ -207,4 +207,24 @@ final class OrderServiceTest {
 
     assertEquals("tea x2: 700 cents\npot x1: 2500 cents\n", log.toString());
   }
+
+  @Test
+  void invoicesAreArchivedWhole() throws Exception {
+    byte[] big = new byte[20_000]; // longer than the copy buffer: a reused buffer holds its bytes
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i % 251);
+    }
+    byte[] small = "invoice 2: pot x1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+
+    long written =
+        new InvoiceArchive(archive)
+            .append(List.of(new java.io.ByteArrayInputStream(big), new java.io.ByteArrayInputStream(small)));
+
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    expected.write(big);
+    expected.write(small);
+    assertEquals(big.length + small.length, written);
+    assertEquals(java.util.Arrays.toString(expected.toByteArray()), java.util.Arrays.toString(archive.toByteArray()));
+  }
 }
