@@ -30,8 +30,11 @@ record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declarati
     }
   }
 
-  /** {@code new byte[n]} or {@code new char[n]} at {@code path}, when it starts a local. */
-  static Optional<BufferAllocation> ofArray(NewArrayTree array, TreePath path) {
+  /**
+   * {@code new byte[n]} or {@code new char[n]} of a constant size of at least {@code minBytes} at
+   * {@code path}, when it starts a local. The size is tested first: this runs for every array.
+   */
+  static Optional<BufferAllocation> ofArray(NewArrayTree array, int minBytes, TreePath path) {
     if (array.getDimensions().size() != 1 || array.getInitializers() != null || !(array.getType() instanceof PrimitiveTypeTree)) {
       return Optional.empty();
     }
@@ -41,8 +44,10 @@ record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declarati
       return Optional.empty();
     }
     Integer length = constantInt(array.getDimensions().get(0));
-    Integer bytes = length == null ? null : length * width;
-    return startingLocal(Kind.ARRAY, array, path, bytes);
+    if (length == null || (long) length * width < minBytes) {
+      return Optional.empty();
+    }
+    return startingLocal(Kind.ARRAY, array, path, length * width);
   }
 
   /** {@code ByteBuffer.allocate(n)} or {@code ByteBuffer.allocateDirect(n)} at {@code path}, when it starts a local. */

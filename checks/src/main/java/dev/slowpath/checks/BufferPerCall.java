@@ -48,8 +48,10 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
 
   static final String MIN_BYTES_FLAG = "BufferPerCall:MinBytes";
 
-  private static final Supplier<Name> ALLOCATE = VisitorState.memoize(state -> state.getName("allocate"));
-  private static final Supplier<Name> ALLOCATE_DIRECT = VisitorState.memoize(state -> state.getName("allocateDirect"));
+  private record AllocationNames(Name allocate, Name allocateDirect) {}
+
+  private static final Supplier<AllocationNames> ALLOCATION_NAMES =
+      VisitorState.memoize(state -> new AllocationNames(state.getName("allocate"), state.getName("allocateDirect")));
 
   /** Classes whose job is handing out buffers. */
   private static final Pattern BUFFER_KEEPER = Pattern.compile(".*(Pool|Allocator|Recycler|Arena)(Impl)?");
@@ -82,8 +84,7 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
 
   @Override
   public Description matchNewArray(NewArrayTree tree, VisitorState state) {
-    return BufferAllocation.ofArray(tree, state.getPath())
-        .filter(buffer -> buffer.bytes() != null && buffer.bytes() >= minBytes)
+    return BufferAllocation.ofArray(tree, minBytes, state.getPath())
         .map(buffer -> match(buffer, state))
         .orElse(Description.NO_MATCH);
   }
@@ -91,8 +92,9 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect()); // by identity: runs for every call
-    boolean direct = name == ALLOCATE_DIRECT.get(state);
-    if (!direct && name != ALLOCATE.get(state)) {
+    AllocationNames names = ALLOCATION_NAMES.get(state);
+    boolean direct = name == names.allocateDirect();
+    if (!direct && name != names.allocate()) {
       return Description.NO_MATCH;
     }
     Symbol.MethodSymbol method = ASTHelpers.getSymbol(tree);
