@@ -1,5 +1,6 @@
 package dev.slowpath.checks;
 
+import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
@@ -37,11 +38,11 @@ final class BufferEscape {
           "release", "recycle", "returnBuffer", "enqueue", "compareAndSet", "weakCompareAndSet", "getAndSet",
           "lazySet", "setRelease", "setOpaque", "setPlain", "compareAndExchange");
 
-  static boolean anyIn(List<TreePath> uses, TreePath scope) {
-    return uses.stream().anyMatch(use -> escapes(use, scope, 3));
+  static boolean anyIn(List<TreePath> uses, TreePath scope, VisitorState state) {
+    return uses.stream().anyMatch(use -> escapes(use, scope, 3, state));
   }
 
-  private static boolean escapes(TreePath use, TreePath scope, int hops) {
+  private static boolean escapes(TreePath use, TreePath scope, int hops, VisitorState state) {
     if (isCaptured(use, scope)) {
       return true;
     }
@@ -75,29 +76,17 @@ final class BufferEscape {
       }
       TreePath callPath = parentPath.getParentPath();
       // buffer.flip(), buffer.slice(), buffer.array(): what comes back may be the buffer again.
-      return hops > 0 && isAlias((ExpressionTree) callPath.getLeaf()) && escapes(callPath, scope, hops - 1);
+      return hops > 0 && isAlias((ExpressionTree) callPath.getLeaf(), state) && escapes(callPath, scope, hops - 1, state);
     }
     return true; // a return, a variable initializer, a conditional, an array initializer, …
   }
 
   /** A call whose result shares the buffer's memory: a {@code Buffer} or an array. */
-  private static boolean isAlias(ExpressionTree call) {
+  private static boolean isAlias(ExpressionTree call, VisitorState state) {
     Type type = ASTHelpers.getType(call);
-    if (type == null) {
-      return true;
-    }
-    if (type.getKind() == javax.lang.model.type.TypeKind.ARRAY) {
-      return true;
-    }
-    for (Type t = type; t != null && t.tsym != null; t = ((Symbol.ClassSymbol) t.tsym).getSuperclass()) {
-      if (t.tsym.getQualifiedName().contentEquals("java.nio.Buffer")) {
-        return true;
-      }
-      if (!(t.tsym instanceof Symbol.ClassSymbol)) {
-        break;
-      }
-    }
-    return false;
+    return type == null
+        || type.getKind() == javax.lang.model.type.TypeKind.ARRAY
+        || Subtypes.ofAny(type, Set.of("java.nio.Buffer"), state);
   }
 
   /** Whether {@code use} lies in a lambda or class body written inside {@code scope}. */

@@ -114,7 +114,7 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
       return Description.NO_MATCH;
     }
     List<TreePath> uses = SymbolUses.within(scope, buffer.local());
-    if (BufferEscape.anyIn(uses, scope)) {
+    if (BufferEscape.anyIn(uses, scope, state)) {
       return Description.NO_MATCH;
     }
     List<TreePath> loops = Loops.enclosing(path);
