@@ -1,0 +1,204 @@
+package dev.slowpath.checks;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.util.Name;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Boxing and formatting paid on every pass of a loop for nothing or for one number: a logging call
+ * at a level that is off by default handed primitives (each boxed, and a varargs array made,
+ * before the logger looks at its level); {@code String.format} rendering one primitive; a {@code
+ * Long}/{@code Integer}/… accumulator boxed again at every update.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "A primitive boxed on every pass of a loop: for a log call at a level that is off, for a"
+            + " String.format of one number, or to keep a boxed accumulator",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = Docs.BUGPATTERN + "BoxingInHotPath.md")
+public final class BoxingInHotPath extends BugChecker implements MethodInvocationTreeMatcher, VariableTreeMatcher {
+  private static final long serialVersionUID = 1L;
+
+  private record Names(Name trace, Name debug, Name log, Name logp, Name format, Name formatted, Set<Name> boxes) {}
+
+  private static final Supplier<Names> NAMES =
+      VisitorState.memoize(
+          state ->
+              new Names(
+                  state.getName("trace"),
+                  state.getName("debug"),
+                  state.getName("log"),
+                  state.getName("logp"),
+                  state.getName("format"),
+                  state.getName("formatted"),
+                  Set.of(
+                      state.getName("Long"),
+                      state.getName("Integer"),
+                      state.getName("Double"),
+                      state.getName("Float"),
+                      state.getName("Short"),
+                      state.getName("Character"),
+                      state.getName("Byte"))));
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    CharSequence name = MethodNames.simpleName(tree.getMethodSelect()); // by identity: runs for every call
+    Names names = NAMES.get(state);
+    boolean levelNamed = name == names.trace() || name == names.debug();
+    boolean levelArgument = name == names.log() || name == names.logp();
+    boolean format = name == names.format() || name == names.formatted();
+    if (!levelNamed && !levelArgument && !format) {
+      return Description.NO_MATCH;
+    }
+    if (tree.getArguments().isEmpty() || Loops.enclosing(state.getPath()).isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    if (format) {
+      return NumberFormatCall.of(tree, name == names.format(), state)
+          .filter(call -> inRepeatingLoop(state) && !NonProductionCode.contains(state))
+          .map(call -> describeFormat(tree, call, state))
+          .orElse(Description.NO_MATCH);
+    }
+    List<ExpressionTree> boxed = BoxedArguments.allocating(tree);
+    if (boxed.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    return DisabledLogCall.of(tree, levelNamed, state)
+        .filter(call -> inRepeatingLoop(state) && !LevelGuard.guards(state.getPath()) && !NonProductionCode.contains(state))
+        .map(call -> describeLog(tree, call, boxed, state))
+        .orElse(Description.NO_MATCH);
+  }
+
+  @Override
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    Tree type = tree.getType();
+    Name typeName =
+        type instanceof IdentifierTree
+            ? (Name) ((IdentifierTree) type).getName()
+            : type instanceof MemberSelectTree ? (Name) ((MemberSelectTree) type).getIdentifier() : null;
+    if (typeName == null || !NAMES.get(state).boxes().contains(typeName)) {
+      return Description.NO_MATCH;
+    }
+    Symbol.VarSymbol variable = ASTHelpers.getSymbol(tree);
+    TreePath scope =
+        variable == null
+            ? null
+            : variable.getKind() == javax.lang.model.element.ElementKind.FIELD
+                ? new TreePath(state.getPath().getCompilationUnit())
+                : EnclosingCode.methodOrLambdaPath(state.getPath());
+    if (scope == null || NonProductionCode.contains(state)) {
+      return Description.NO_MATCH;
+    }
+    return BoxedAccumulator.of(tree, variable, scope, state)
+        .map(accumulator -> describeAccumulator(tree, variable, accumulator))
+        .orElse(Description.NO_MATCH);
+  }
+
+  private Description describeLog(MethodInvocationTree tree, DisabledLogCall call, List<ExpressionTree> boxed, VisitorState state) {
+    String guard = call.guardSource(state);
+    String what = boxed.size() == 1 ? "its " + kind(boxed.get(0)) + " argument" : "its " + boxed.size() + " primitive arguments";
+    StringBuilder message =
+        new StringBuilder("This ")
+            .append(call.level())
+            .append(" call boxes ")
+            .append(what)
+            .append(" on every pass of the loop")
+            .append(((com.sun.tools.javac.tree.JCTree.JCMethodInvocation) tree).varargsElement != null ? " and fills a new varargs array" : "")
+            .append(", even though ")
+            .append(call.level())
+            .append(" logging is off by default: the logger checks the level only after the arguments are built");
+    Optional<SuggestedFix> fix = LevelGuardFix.of(state.getPath(), guard, state);
+    if (fix.isPresent()) {
+      message.append(". Guard it with ").append(guard);
+    } else {
+      message.append(". Guard it with the logger's level check (no fix is offered here: ")
+          .append(guard == null ? "the logger or marker is not a plain variable or field, and a fix would evaluate it twice" : "its value is used")
+          .append(')');
+    }
+    Description.Builder description = buildDescription(tree).setMessage(message.toString());
+    fix.ifPresent(description::addFix);
+    return description.build();
+  }
+
+  private Description describeFormat(MethodInvocationTree tree, NumberFormatCall call, VisitorState state) {
+    StringBuilder message =
+        new StringBuilder("This String.format(\"")
+            .append(call.format())
+            .append("\", ")
+            .append(kind(call.value()))
+            .append(") runs on every pass of the loop: each call builds a Formatter, parses the format,"
+                + " boxes the value and allocates a varargs array to print one number");
+    Optional<SuggestedFix> fix = call.hexFix(tree, state);
+    if (fix.isPresent()) {
+      message.append(". Print the two hex digits directly");
+    } else if (call.hexByte() != null) {
+      message.append(". Print the two hex digits directly (HexFormat.toHexDigits from Java 17, or two"
+          + " Character.forDigit calls; no fix is offered here, as the value is not read alike twice)");
+    } else {
+      message.append(". Print it directly (Integer.toString, Long.toHexString, StringBuilder.append,"
+          + " java.util.HexFormat); no fix is offered, as this format may pad, group or localise differently");
+    }
+    Description.Builder description = buildDescription(tree).setMessage(message.toString());
+    fix.ifPresent(description::addFix);
+    return description.build();
+  }
+
+  private Description describeAccumulator(VariableTree tree, Symbol.VarSymbol variable, BoxedAccumulator accumulator) {
+    String box = variable.type.tsym.getSimpleName().toString();
+    StringBuilder message =
+        new StringBuilder("'")
+            .append(variable.getSimpleName())
+            .append("' is ")
+            .append("AEIOU".indexOf(box.charAt(0)) >= 0 ? "an " : "a ")
+            .append(box)
+            .append(" updated in a loop: every update unboxes it, computes, and boxes the result into a new ")
+            .append(box)
+            .append(" (").append(box).append(".valueOf caches few values)");
+    Optional<SuggestedFix> fix = accumulator.fix();
+    if (fix.isPresent()) {
+      message.append(". Declare it ").append(accumulator.primitive());
+    } else {
+      message.append(". Keep the running value in a ")
+          .append(accumulator.primitive())
+          .append(" and box it once where an object is needed (no fix is offered: it may hold null, is"
+              + " used as an object, or is a field whose type is part of a serialized or annotated form)");
+    }
+    Description.Builder description = buildDescription(tree).setMessage(message.toString());
+    fix.ifPresent(description::addFix);
+    return description.build();
+  }
+
+  /** Not only loops that run a handful of times (retries, a few attempts). */
+  private static boolean inRepeatingLoop(VisitorState state) {
+    return Loops.enclosing(state.getPath()).stream().anyMatch(loop -> !Loops.runsAFewTimes(loop.getLeaf()));
+  }
+
+  private static String kind(ExpressionTree value) {
+    com.sun.tools.javac.code.Type type = ASTHelpers.getType(value);
+    return type == null ? "primitive" : type.toString();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import java.util.Optional;
+
+/**
+ * Puts a logging statement inside {@code if (<level check>) { … }}: the arguments are then
+ * evaluated, boxed and put in a varargs array only when the level is on, and the call logs exactly
+ * what it logged before when it is.
+ */
+final class LevelGuardFix {
+  private LevelGuardFix() {}
+
+  static Optional<SuggestedFix> of(TreePath call, String guard, VisitorState state) {
+    Tree parent = call.getParentPath().getLeaf();
+    if (guard == null || !(parent instanceof ExpressionStatementTree)) {
+      return Optional.empty(); // the call's value is used, or it sits in a lambda's expression body
+    }
+    CharSequence source = state.getSourceCode();
+    int start = ASTHelpers.getStartPosition(parent);
+    int end = state.getEndPosition(parent);
+    String indent = Indentation.before(source, start);
+    if (source == null || end <= start || indent == null) {
+      return Optional.empty();
+    }
+    String statement = source.subSequence(start, end).toString().replace("\n", "\n  ");
+    String guarded = "if (" + guard + ") {\n" + indent + "  " + statement + "\n" + indent + "}";
+    return Optional.of(SuggestedFix.replace(start, end, guarded));
+  }
+}
