@@ -20,6 +20,8 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code before}/{@code after} (sets the severity): the example's shape — a batch settled with
  *       a running total and a debug line per payment, then its digest printed in hex.
  *   <li>{@code logBefore}/{@code logAfter}: only the debug lines, unguarded against guarded.
+ *   <li>{@code slf4jBefore}/{@code slf4jAfter}: the same lines through SLF4J 2 and Logback 1.3
+ *       (root level INFO), three arguments, so the varargs overload.
  *   <li>{@code sumBefore}/{@code sumAfter}: only the running total, {@code Long} against {@code long}.
  *   <li>{@code hexBefore}/{@code hexAfter}: only the digest, {@code String.format("%02x")} per byte
  *       against {@code HexFormat.toHexDigits}.
@@ -34,6 +36,9 @@ public class BoxingInHotPathBenchmark {
 
   @Setup
   public void setUp() {
+    // Logback logs DEBUG when it finds no configuration; services run it at INFO.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.INFO);
     for (int i = 0; i < amounts.length; i++) {
       amounts[i] = 1_000 + (i * 38_917L) % 10_000_000;
     }
@@ -61,6 +66,16 @@ public class BoxingInHotPathBenchmark {
   @Benchmark
   public int logAfter() {
     return Settlement.announce(amounts);
+  }
+
+  @Benchmark
+  public int slf4jBefore() {
+    return dev.slowpath.workload.boxinginhotpath.before.Settlement.announceThroughSlf4j(amounts);
+  }
+
+  @Benchmark
+  public int slf4jAfter() {
+    return Settlement.announceThroughSlf4j(amounts);
   }
 
   @Benchmark

@@ -17,6 +17,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -25,6 +26,7 @@ import com.sun.tools.javac.util.Name;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Boxing and formatting paid on every pass of a loop for nothing or for one number: a logging call
@@ -64,6 +66,8 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
                       state.getName("Character"),
                       state.getName("Byte"))));
 
+  private static final Pattern RETRY_WORDS = Pattern.compile("(?i)attempt|retr(y|ies|ying)|reconnect");
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect()); // by identity: runs for every call
@@ -79,7 +83,13 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
     }
     if (format) {
       return NumberFormatCall.of(tree, name == names.format(), state)
-          .filter(call -> inRepeatingLoop(state) && !NonProductionCode.contains(state))
+          .filter(
+              call ->
+                  inRepeatingLoop(state)
+                      && !RarePaths.contains(state.getPath())
+                      && !OneTimeCode.contains(state.getPath())
+                      && !forALogLine(state, names)
+                      && !NonProductionCode.contains(state))
           .map(call -> describeFormat(tree, call, state))
           .orElse(Description.NO_MATCH);
     }
@@ -88,9 +98,39 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
       return Description.NO_MATCH;
     }
     return DisabledLogCall.of(tree, levelNamed, state)
-        .filter(call -> inRepeatingLoop(state) && !LevelGuard.guards(state.getPath()) && !NonProductionCode.contains(state))
+        .filter(
+            call ->
+                inRepeatingLoop(state)
+                    && !LevelGuard.guards(state.getPath())
+                    && !RarePaths.contains(state.getPath())
+                    && !OneTimeCode.contains(state.getPath())
+                    && !isRetry(tree, state)
+                    && !NonProductionCode.contains(state))
         .map(call -> describeLog(tree, call, boxed, state))
         .orElse(Description.NO_MATCH);
+  }
+
+  /**
+   * A format that makes (part of) a log line: paid only with the level on when the call is
+   * guarded; and when it is not, the cost is the log call's, which builds its message whatever the
+   * level — a different finding (PMD's GuardLogStatement), which this check does not make.
+   */
+  private static boolean forALogLine(VisitorState state, Names names) {
+    if (LevelGuard.guards(state.getPath())) {
+      return true;
+    }
+    for (TreePath p = state.getPath().getParentPath(); p != null && !(p.getLeaf() instanceof StatementTree); p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodInvocationTree) {
+        MethodInvocationTree call = (MethodInvocationTree) p.getLeaf();
+        CharSequence name = MethodNames.simpleName(call.getMethodSelect());
+        boolean levelNamed = name == names.trace() || name == names.debug();
+        if ((levelNamed || name == names.log() || name == names.logp())
+            && DisabledLogCall.of(call, levelNamed, state).isPresent()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override
@@ -107,10 +147,10 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
     TreePath scope =
         variable == null
             ? null
-            : variable.getKind() == javax.lang.model.element.ElementKind.FIELD
+            : isField(variable)
                 ? new TreePath(state.getPath().getCompilationUnit())
                 : EnclosingCode.methodOrLambdaPath(state.getPath());
-    if (scope == null || NonProductionCode.contains(state)) {
+    if (scope == null || NonProductionCode.contains(state) || (!isField(variable) && OneTimeCode.contains(state.getPath()))) {
       return Description.NO_MATCH;
     }
     return BoxedAccumulator.of(tree, variable, scope, state)
@@ -120,11 +160,12 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
 
   private Description describeLog(MethodInvocationTree tree, DisabledLogCall call, List<ExpressionTree> boxed, VisitorState state) {
     String guard = call.guardSource(state);
-    String what = boxed.size() == 1 ? "its " + kind(boxed.get(0)) + " argument" : "its " + boxed.size() + " primitive arguments";
+    String what =
+        boxed.size() == 1 ? "boxes its " + kind(boxed.get(0)) + " argument" : "boxes its " + boxed.size() + " primitive arguments";
     StringBuilder message =
         new StringBuilder("This ")
             .append(call.level())
-            .append(" call boxes ")
+            .append(" call ")
             .append(what)
             .append(" on every pass of the loop")
             .append(((com.sun.tools.javac.tree.JCTree.JCMethodInvocation) tree).varargsElement != null ? " and fills a new varargs array" : "")
@@ -190,6 +231,25 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
     Description.Builder description = buildDescription(tree).setMessage(message.toString());
     fix.ifPresent(description::addFix);
     return description.build();
+  }
+
+  /**
+   * A pass of a retry loop, where a box is noise beside what each pass waits for: the innermost
+   * loop's body blocks (sleeps, waits, reads; {@link BlockingCalls}), or the log line itself calls
+   * the pass an attempt, a retry or a reconnect.
+   */
+  private static boolean isRetry(MethodInvocationTree call, VisitorState state) {
+    TreePath loop = Loops.innermost(state.getPath());
+    if (loop != null && BlockingCalls.anyIn(Loops.body(loop.getLeaf()), state)) {
+      return true;
+    }
+    return call.getArguments().stream()
+        .map(ASTHelpers::constValue)
+        .anyMatch(text -> text instanceof String && RETRY_WORDS.matcher((String) text).find());
+  }
+
+  private static boolean isField(Symbol.VarSymbol variable) {
+    return variable.getKind() == javax.lang.model.element.ElementKind.FIELD;
   }
 
   /** Not only loops that run a handful of times (retries, a few attempts). */

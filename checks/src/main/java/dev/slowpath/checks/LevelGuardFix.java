@@ -24,8 +24,8 @@ final class LevelGuardFix {
     CharSequence source = state.getSourceCode();
     int start = ASTHelpers.getStartPosition(parent);
     int end = state.getEndPosition(parent);
-    String indent = Indentation.before(source, start);
-    if (source == null || end <= start || indent == null) {
+    String indent = source == null || start < 0 || end > source.length() ? null : Indentation.before(source, start);
+    if (end <= start || indent == null) {
       return Optional.empty();
     }
     String statement = source.subSequence(start, end).toString().replace("\n", "\n  ");

@@ -35,6 +35,12 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
 
   private static final Pattern CONVERSION = Pattern.compile("%(\\d+\\$)?[-#+ 0,(<]*\\d*(\\.\\d+)?[tT]?[a-zA-Z%]");
 
+  /**
+   * What may surround the number: punctuation, spaces, and a {@code 0x}, {@code \\u}, {@code #} or
+   * {@code U+} prefix. Words make it a message ("integer overflow: %d"), printed once, not per element.
+   */
+  private static final Pattern NUMBER_ONLY = Pattern.compile("(0x|\\\\u|#|U\\+)?[^\\p{L}]*");
+
   private static final Pattern TWO_HEX_DIGITS = Pattern.compile("%02[xX]");
 
   /** {@code named} says the call is named {@code format}; else it is named {@code formatted}. */
@@ -63,7 +69,11 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
     }
     ExpressionTree value = args.get(first);
     Type type = ASTHelpers.getType(value);
-    if (type == null || !type.isPrimitive() || ASTHelpers.constValue(value) != null || conversions((String) text) != 1) {
+    if (type == null
+        || !type.isPrimitive()
+        || ASTHelpers.constValue(value) != null
+        || conversions((String) text) != 1
+        || !NUMBER_ONLY.matcher(CONVERSION.matcher((String) text).replaceAll("")).matches()) {
       return Optional.empty();
     }
     ExpressionTree hexByte = TWO_HEX_DIGITS.matcher((String) text).matches() ? lowByte(value) : null;
@@ -76,11 +86,12 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
    * Character.forDigit} nibbles, which read the byte twice, so only for a byte read alike twice.
    */
   Optional<SuggestedFix> hexFix(MethodInvocationTree call, VisitorState state) {
-    if (hexByte == null) {
+    Type type = hexByte == null ? null : ASTHelpers.getType(hexByte);
+    if (type == null) {
       return Optional.empty();
     }
     boolean upper = format.endsWith("X");
-    boolean isByte = ASTHelpers.getType(hexByte).getTag() == TypeTag.BYTE;
+    boolean isByte = type.getTag() == TypeTag.BYTE;
     String source = state.getSourceForNode(hexByte);
     SuggestedFix.Builder fix = SuggestedFix.builder();
     if (JavaTarget.atLeast(state, 17)) {

@@ -189,7 +189,7 @@ final class BoxingInHotPathTest {
             "    for (boolean f : flags) LOG.debug(\"{}\", f);", // Boolean.valueOf never allocates
             "    for (byte b : bytes) LOG.debug(\"{}\", b);", // Byte.valueOf never allocates
             "    for (String n : names) LOG.debug(\"{}\", 42);", // a constant: cached
-            "    for (String n : names) LOG.debug(\"name \" + n);",
+            "    for (String n : names) LOG.debug(\"name \" + n);", // a message built: another check's finding
             "  }",
             "  void onByDefault(long[] amounts) {",
             "    for (long a : amounts) {",
@@ -203,10 +203,42 @@ final class BoxingInHotPathTest {
             "    LOG.debug(\"{}\", a);",
             "    String s = String.format(\"%02x\", a);",
             "  }",
+            "  void start(long[] intervals) {",
+            "    for (long i : intervals) LOG.debug(\"scan every {} ms\", i);", // start-up: once
+            "    Long sum = 0L;",
+            "    for (long i : intervals) sum += i;",
+            "  }",
             "  void retries(long a) {",
             "    for (int attempt = 0; attempt < 3; attempt++) {",
             "      LOG.debug(\"attempt {} of {}\", attempt, a);",
             "    }",
+            "  }",
+            "  void reconnect(long[] delays) throws InterruptedException {",
+            "    for (int i = 0; i < delays.length; i++) {",
+            "      LOG.debug(\"waiting {} ms\", delays[i]);",
+            "      Thread.sleep(delays[i]);",
+            "    }",
+            "    for (int i = 0; ; i++) {",
+            "      LOG.debug(\"Attempting {}th connect\", i);",
+            "      if (connect()) break;",
+            "    }",
+            "  }",
+            "  boolean connect() { return true; }",
+            "  @Override public String toString() {",
+            "    StringBuilder sb = new StringBuilder();",
+            "    for (int i = 0; i < 8; i++) sb.append(String.format(\"%3x \", i * 1000));", // for a reader
+            "    return sb.toString();",
+            "  }",
+            "  int check(int[] amounts) {",
+            "    int sum = 0;",
+            "    for (int a : amounts) {",
+            "      if (a < 0) throw new IllegalArgumentException(String.format(\"%d\", a));", // the last pass
+            "      if (LOG.isTraceEnabled()) LOG.trace(\"{}\", String.format(\"%02x\", a & 0xff));", // guarded
+            "      System.out.println(String.format(\"integer overflow: %d\", a));", // a message
+            "      LOG.debug(\"{}\", String.format(\"%02x\", a & 0xff));", // part of a log line
+            "      sum += a;",
+            "    }",
+            "    return sum;",
             "  }",
             "  String rows(List<String> names, int[] counts) {",
             "    StringBuilder sb = new StringBuilder();",

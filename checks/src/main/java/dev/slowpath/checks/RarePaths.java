@@ -1,0 +1,33 @@
+package dev.slowpath.checks;
+
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import java.util.regex.Pattern;
+
+/**
+ * Code inside a loop that still does not run on every pass, or runs for a person reading: the
+ * expression of a {@code throw} or {@code return} (the loop's last pass), and methods that render
+ * an object for a reader ({@code toString}, {@code fooToString}, {@code dump…}).
+ */
+final class RarePaths {
+  private RarePaths() {}
+
+  private static final Pattern FOR_A_READER = Pattern.compile("toString|\\w+ToString|dump\\w*");
+
+  static boolean contains(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof ThrowTree || leaf instanceof ReturnTree) {
+        return true;
+      }
+      if (Loops.isLoop(leaf)) {
+        break;
+      }
+    }
+    MethodTree method = EnclosingCode.method(path);
+    return method != null && FOR_A_READER.matcher(method.getName()).matches();
+  }
+}
