@@ -227,4 +227,34 @@ final class OrderServiceTest {
     assertEquals(big.length + small.length, written);
     assertEquals(java.util.Arrays.toString(expected.toByteArray()), java.util.Arrays.toString(archive.toByteArray()));
   }
+
+  @Test
+  void dayIsSettledWithItsTakingsAndFingerprint() throws Exception {
+    List<Order> orders = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      orders.add(new Order("item-" + i, 1 + i % 4, 150 + 37L * i));
+    }
+    long expected = orders.stream().mapToLong(Order::totalCents).sum();
+    DailySettlement settlement = new DailySettlement();
+    System.Logger.Level[] levels = {System.Logger.Level.INFO, System.Logger.Level.DEBUG};
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger(DailySettlement.class.getName());
+    try {
+      for (System.Logger.Level level : levels) {
+        jul.setLevel(level == System.Logger.Level.DEBUG ? java.util.logging.Level.FINE : null); // debug on, then off
+        assertEquals(expected, settlement.takings(orders));
+      }
+    } finally {
+      jul.setLevel(null);
+    }
+    StringBuilder hex = new StringBuilder();
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    for (Order order : orders) {
+      sha.update((order.product() + ' ' + order.quantity() + ' ' + order.unitPriceCents() + '\n').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    for (byte b : sha.digest()) {
+      hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    assertEquals(hex.toString(), settlement.fingerprint(orders));
+    assertEquals(64, settlement.fingerprint(List.of()).length());
+  }
 }
