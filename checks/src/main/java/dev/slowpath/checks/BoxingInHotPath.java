@@ -177,7 +177,10 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
       message.append(". Guard it with ").append(guard);
     } else {
       message.append(". Guard it with the logger's level check (no fix is offered here: ")
-          .append(guard == null ? "the logger or marker is not a plain variable or field, and a fix would evaluate it twice" : "its value is used")
+          .append(
+              guard == null
+                  ? "the logger or marker is not a plain variable or field, and a fix would evaluate it twice"
+                  : "it is not a statement of its own in a block")
           .append(')');
     }
     Description.Builder description = buildDescription(tree).setMessage(message.toString());

@@ -3,6 +3,8 @@ package dev.slowpath.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
@@ -20,6 +22,10 @@ final class LevelGuardFix {
     Tree parent = call.getParentPath().getLeaf();
     if (guard == null || !(parent instanceof ExpressionStatementTree)) {
       return Optional.empty(); // the call's value is used, or it sits in a lambda's expression body
+    }
+    Tree holder = call.getParentPath().getParentPath().getLeaf();
+    if (!(holder instanceof BlockTree || holder instanceof CaseTree || Loops.isLoop(holder))) {
+      return Optional.empty(); // the branch of an if: an else after it would bind to the new if
     }
     CharSequence source = state.getSourceCode();
     int start = ASTHelpers.getStartPosition(parent);
