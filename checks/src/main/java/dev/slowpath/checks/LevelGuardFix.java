@@ -34,8 +34,33 @@ final class LevelGuardFix {
     if (end <= start || indent == null) {
       return Optional.empty();
     }
-    String statement = source.subSequence(start, end).toString().replace("\n", "\n  ");
-    String guarded = "if (" + guard + ") {\n" + indent + "  " + statement + "\n" + indent + "}";
+    String step = step(call.getParentPath(), indent, source);
+    String statement = source.subSequence(start, end).toString().replace("\n", "\n" + step);
+    String guarded = "if (" + guard + ") {\n" + indent + step + statement + "\n" + indent + "}";
     return Optional.of(SuggestedFix.replace(start, end, guarded));
+  }
+
+  /**
+   * One level of the file's indentation: how much deeper {@code statement} sits than the statement
+   * that holds it (four spaces in ZooKeeper and Ant, two in Google style, a tab); two spaces when
+   * that cannot be read.
+   */
+  private static String step(TreePath statement, String indent, CharSequence source) {
+    for (TreePath p = statement.getParentPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof BlockTree || p.getLeaf() instanceof CaseTree) {
+        continue;
+      }
+      int lineStart = ASTHelpers.getStartPosition(p.getLeaf());
+      while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
+        lineStart--;
+      }
+      int end = lineStart;
+      while (end < source.length() && (source.charAt(end) == ' ' || source.charAt(end) == '\t')) {
+        end++;
+      }
+      String outer = source.subSequence(lineStart, end).toString();
+      return indent.startsWith(outer) && indent.length() > outer.length() ? indent.substring(outer.length()) : "  ";
+    }
+    return "  ";
   }
 }

@@ -382,6 +382,38 @@ final class BoxingInHotPathTest {
   }
 
   @Test
+  void replacementKeepsTheFilesIndentation() {
+    refactoringHelper
+        .addInputLines("org/slf4j/Marker.java", SLF4J_MARKER)
+        .expectUnchanged()
+        .addInputLines("org/slf4j/Logger.java", SLF4J)
+        .expectUnchanged()
+        .addInputLines(
+            "Peers.java",
+            "class Peers {",
+            "    private static final org.slf4j.Logger LOG = null;",
+            "    void ack(long[] sids) {",
+            "        for (long sid : sids) {",
+            "            LOG.debug(\"ack from {}\", sid);",
+            "        }",
+            "    }",
+            "}")
+        .addOutputLines(
+            "Peers.java",
+            "class Peers {",
+            "    private static final org.slf4j.Logger LOG = null;",
+            "    void ack(long[] sids) {",
+            "        for (long sid : sids) {",
+            "            if (LOG.isDebugEnabled()) {",
+            "                LOG.debug(\"ack from {}\", sid);",
+            "            }",
+            "        }",
+            "    }",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  @Test
   void replacementPrintsHexDigitsWithHexFormat() {
     refactoringHelper
         .addInputLines(
