@@ -21,12 +21,14 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Boxing and formatting paid on every pass of a loop for nothing or for one number: a logging call
@@ -144,16 +146,20 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
       return Description.NO_MATCH;
     }
     Symbol.VarSymbol variable = ASTHelpers.getSymbol(tree);
+    if (variable == null || !(variable.getKind() == ElementKind.LOCAL_VARIABLE || isUpdatableField(variable))) {
+      return Description.NO_MATCH; // parameters, constants: most boxed variables, so first
+    }
     TreePath scope =
-        variable == null
-            ? null
-            : isField(variable)
-                ? new TreePath(state.getPath().getCompilationUnit())
-                : EnclosingCode.methodOrLambdaPath(state.getPath());
-    if (scope == null || NonProductionCode.contains(state) || (!isField(variable) && OneTimeCode.contains(state.getPath()))) {
+        isField(variable)
+            ? new TreePath(state.getPath().getCompilationUnit())
+            : EnclosingCode.methodOrLambdaPath(state.getPath());
+    if (scope == null) {
       return Description.NO_MATCH;
     }
     return BoxedAccumulator.of(tree, variable, scope, state)
+        .filter(
+            accumulator ->
+                !(!isField(variable) && OneTimeCode.contains(state.getPath())) && !NonProductionCode.contains(state))
         .map(accumulator -> describeAccumulator(tree, variable, accumulator))
         .orElse(Description.NO_MATCH);
   }
@@ -252,7 +258,12 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
   }
 
   private static boolean isField(Symbol.VarSymbol variable) {
-    return variable.getKind() == javax.lang.model.element.ElementKind.FIELD;
+    return variable.getKind() == ElementKind.FIELD;
+  }
+
+  /** A private field that is neither final nor volatile: only its own class can update it. */
+  private static boolean isUpdatableField(Symbol.VarSymbol variable) {
+    return isField(variable) && (variable.flags() & (Flags.PRIVATE | Flags.FINAL | Flags.VOLATILE)) == Flags.PRIVATE;
   }
 
   /** Not only loops that run a handful of times (retries, a few attempts). */
