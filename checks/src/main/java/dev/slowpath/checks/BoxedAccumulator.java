@@ -41,9 +41,9 @@ import javax.lang.model.element.Modifier;
  * {@code ==} against another box keeps the report without a fix.
  *
  * @param primitive the primitive to declare it as: {@code long}
- * @param fixable whether every use allows the primitive
+ * @param noFix why the declaration cannot simply become the primitive, or null when it can
  */
-record BoxedAccumulator(VariableTree declaration, String primitive, boolean fixable) {
+record BoxedAccumulator(VariableTree declaration, String primitive, String noFix) {
 
   /** The accumulator {@code declaration} (of symbol {@code variable}) is, if it is one. */
   static Optional<BoxedAccumulator> of(VariableTree declaration, Symbol.VarSymbol variable, TreePath scope, VisitorState state) {
@@ -62,10 +62,14 @@ record BoxedAccumulator(VariableTree declaration, String primitive, boolean fixa
     if (initializer != null && isNull(initializer)) {
       return Optional.empty();
     }
-    boolean fixable =
-        (initializer == null ? !field : isPrimitive(initializer))
-            && declaresAlone(declaration, state)
-            && !(field && (!declaration.getModifiers().getAnnotations().isEmpty() || serialized(variable, state)));
+    String noFix = null;
+    if (initializer == null ? field : !isPrimitive(initializer)) {
+      noFix = "it may hold null (" + (initializer == null ? "a field's default" : "a box from elsewhere") + ")";
+    } else if (!declaresAlone(declaration, state)) {
+      noFix = "it is declared together with another variable of the same type";
+    } else if (field && (!declaration.getModifiers().getAnnotations().isEmpty() || serialized(variable, state))) {
+      noFix = "its type is part of an annotated or serialized form";
+    }
     boolean updatedInLoop = false;
     for (TreePath use : SymbolUses.within(scope, variable)) {
       switch (role(use, variable)) {
@@ -73,23 +77,30 @@ record BoxedAccumulator(VariableTree declaration, String primitive, boolean fixa
           return Optional.empty(); // an optional value: the box is its point
         case UPDATE:
           updatedInLoop |= !Loops.enclosing(use).isEmpty();
+          if (field && noFix == null && CriticalSection.around(use, state).isPresent()) {
+            // CounterUnderLock rewrites a primitive counter bumped under a lock: retyping it here
+            // would hand that check a second rewrite, and patch mode would not converge in one run.
+            noFix = "it is also updated under a lock, where a LongAdder or an atomic serves better (see CounterUnderLock)";
+          }
           break;
         case NUMBER:
           break;
         case MAYBE_NULL:
+          noFix = noFix == null ? "a box that may be null is assigned to it" : noFix;
+          break;
         case OBJECT:
-          fixable = false;
+          noFix = noFix == null ? "it is used as an object (a method called on it, a reference parameter, or == against a box)" : noFix;
           break;
       }
     }
     if (!updatedInLoop) {
       return Optional.empty();
     }
-    return Optional.of(new BoxedAccumulator(declaration, unboxed.toString(), fixable));
+    return Optional.of(new BoxedAccumulator(declaration, unboxed.toString(), noFix));
   }
 
   Optional<SuggestedFix> fix() {
-    return fixable ? Optional.of(SuggestedFix.replace(declaration.getType(), primitive)) : Optional.empty();
+    return noFix == null ? Optional.of(SuggestedFix.replace(declaration.getType(), primitive)) : Optional.empty();
   }
 
   private enum Role {

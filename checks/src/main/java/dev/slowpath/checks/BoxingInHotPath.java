@@ -234,8 +234,9 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
     } else {
       message.append(". Keep the running value in a ")
           .append(accumulator.primitive())
-          .append(" and box it once where an object is needed (no fix is offered: it may hold null, is"
-              + " used as an object, or is a field whose type is part of a serialized or annotated form)");
+          .append(" and box it once where an object is needed (no fix is offered: ")
+          .append(accumulator.noFix())
+          .append(')');
     }
     Description.Builder description = buildDescription(tree).setMessage(message.toString());
     fix.ifPresent(description::addFix);
