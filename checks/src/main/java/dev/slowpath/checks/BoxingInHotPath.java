@@ -204,10 +204,11 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
                 + " boxes the value and allocates a varargs array to print one number");
     Optional<SuggestedFix> fix = call.hexFix(tree, state);
     if (fix.isPresent()) {
-      message.append(". Print the two hex digits directly");
-    } else if (call.hexByte() != null) {
-      message.append(". Print the two hex digits directly (HexFormat.toHexDigits from Java 17, or two"
-          + " Character.forDigit calls; no fix is offered here, as the value is not read alike twice)");
+      message.append(". Print the hex digits directly");
+    } else if (call.hexOf() != null) {
+      message.append(". Print the hex digits directly (HexFormat.toHexDigits from Java 17, or"
+          + " Character.forDigit calls; below 17 no fix is offered for this form, or for a value not read"
+          + " alike twice)");
     } else {
       message.append(". Print it directly (Integer.toString, Long.toHexString, StringBuilder.append,"
           + " java.util.HexFormat); no fix is offered, as this format may pad, group or localise differently");

@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -11,10 +12,14 @@ import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -28,10 +33,12 @@ import java.util.regex.Pattern;
  *
  * @param format the format string's value
  * @param value the one argument
- * @param hexByte for {@code %02x} and {@code %02X} of a {@code byte} or of {@code x & 0xff}: the
- *     expression whose low eight bits are printed; null for every other format
+ * @param hexOf for {@code %02x}/{@code %02X} of a {@code byte} or of {@code x & 0xff}, and {@code
+ *     %04x}/{@code %04X} of a {@code char} (or {@code (int) c}), with no other {@code %} around
+ *     them: the expression whose hex digits are printed; null for every other format
+ * @param digits how many hex digits: 2 or 4
  */
-record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexByte) {
+record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexOf, int digits) {
 
   private static final Pattern CONVERSION = Pattern.compile("%(\\d+\\$)?[-#+ 0,(<]*\\d*(\\.\\d+)?[tT]?[a-zA-Z%]");
 
@@ -41,7 +48,7 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
    */
   private static final Pattern NUMBER_ONLY = Pattern.compile("(0x|\\\\u|#|U\\+)?[^\\p{L}]*");
 
-  private static final Pattern TWO_HEX_DIGITS = Pattern.compile("%02[xX]");
+  private static final Pattern HEX_DIGITS = Pattern.compile("%0([24])[xX]");
 
   /** {@code named} says the call is named {@code format}; else it is named {@code formatted}. */
   static Optional<NumberFormatCall> of(MethodInvocationTree call, boolean named, VisitorState state) {
@@ -76,8 +83,12 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
         || !NUMBER_ONLY.matcher(CONVERSION.matcher((String) text).replaceAll("")).matches()) {
       return Optional.empty();
     }
-    ExpressionTree hexByte = TWO_HEX_DIGITS.matcher((String) text).matches() ? lowByte(value) : null;
-    return Optional.of(new NumberFormatCall((String) text, value, hexByte));
+    Matcher hex = HEX_DIGITS.matcher((String) text);
+    if (!hex.find() || affix((String) text, hex).contains("%")) {
+      return Optional.of(new NumberFormatCall((String) text, value, null, 0));
+    }
+    int digits = Integer.parseInt(hex.group(1));
+    return Optional.of(new NumberFormatCall((String) text, value, digits == 2 ? lowByte(value) : charValue(value), digits));
   }
 
   /**
@@ -86,24 +97,34 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
    * Character.forDigit} nibbles, which read the byte twice, so only for a byte read alike twice.
    */
   Optional<SuggestedFix> hexFix(MethodInvocationTree call, VisitorState state) {
-    Type type = hexByte == null ? null : ASTHelpers.getType(hexByte);
+    Type type = hexOf == null ? null : ASTHelpers.getType(hexOf);
     if (type == null) {
       return Optional.empty();
     }
-    boolean upper = format.endsWith("X");
-    boolean isByte = type.getTag() == TypeTag.BYTE;
-    String source = state.getSourceForNode(hexByte);
+    Matcher hex = HEX_DIGITS.matcher(format);
+    if (!hex.find()) {
+      return Optional.empty();
+    }
+    boolean upper = format.charAt(hex.end() - 1) == 'X';
+    String prefix = format.substring(0, hex.start());
+    String suffix = format.substring(hex.end());
+    String source = state.getSourceForNode(hexOf);
     SuggestedFix.Builder fix = SuggestedFix.builder();
     if (JavaTarget.atLeast(state, 17)) {
       String hexFormat = Imports.use("java.util.HexFormat", fix, state);
-      String digits = isByte ? source : "(byte) " + operand(hexByte, source);
-      fix.replace(call, hexFormat + ".of()" + (upper ? ".withUpperCase()" : "") + ".toHexDigits(" + digits + ")");
+      String arg = digits == 4 || type.getTag() == TypeTag.BYTE ? source : "(byte) " + operand(hexOf, source);
+      String text = hexFormat + ".of()" + (upper ? ".withUpperCase()" : "") + ".toHexDigits(" + arg + ")";
+      if (!prefix.isEmpty() || !suffix.isEmpty()) {
+        text = (prefix.isEmpty() ? "" : literal(prefix) + " + ") + text + (suffix.isEmpty() ? "" : " + " + literal(suffix));
+        text = standsAlone(state) ? text : "(" + text + ")";
+      }
+      fix.replace(call, text);
       return Optional.of(fix.build());
     }
-    if (!readsTwiceAlike(hexByte)) {
+    if (digits != 2 || !prefix.isEmpty() || !suffix.isEmpty() || !readsTwiceAlike(hexOf)) {
       return Optional.empty();
     }
-    String b = operand(hexByte, source);
+    String b = operand(hexOf, source);
     String high = "Character.forDigit((" + b + " >> 4) & 0xf, 16)";
     String low = "Character.forDigit(" + b + " & 0xf, 16)";
     if (upper) {
@@ -112,6 +133,58 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexB
     }
     fix.replace(call, "new String(new char[] {" + high + ", " + low + "})");
     return Optional.of(fix.build());
+  }
+
+  /** The format's text around the hex conversion. */
+  private static String affix(String format, Matcher hex) {
+    return format.substring(0, hex.start()) + format.substring(hex.end());
+  }
+
+  /**
+   * What {@code %04x} prints four digits of: a {@code char}, or {@code c} in {@code (int) c}; any
+   * other value may need more digits.
+   */
+  private static ExpressionTree charValue(ExpressionTree value) {
+    ExpressionTree v = unparenthesized(value);
+    if (v instanceof TypeCastTree) {
+      v = unparenthesized(((TypeCastTree) v).getExpression());
+    }
+    Type type = ASTHelpers.getType(v);
+    return type != null && type.getTag() == TypeTag.CHAR ? v : null;
+  }
+
+  /**
+   * Whether a concatenation can replace the call without parentheses: it is an argument, an
+   * initializer, an assigned value or a returned one.
+   */
+  private static boolean standsAlone(VisitorState state) {
+    Tree parent = state.getPath().getParentPath().getLeaf();
+    return parent instanceof MethodInvocationTree
+        || parent instanceof VariableTree
+        || parent instanceof AssignmentTree
+        || parent instanceof ReturnTree;
+  }
+
+  /** {@code text} as a Java string literal. */
+  private static String literal(String text) {
+    StringBuilder literal = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> literal.append("\\\"");
+        case '\\' -> literal.append("\\\\");
+        case '\n' -> literal.append("\\n");
+        case '\t' -> literal.append("\\t");
+        case '\r' -> literal.append("\\r");
+        default -> {
+          if (c < 0x20 || c > 0x7e) {
+            literal.append("\\u").append(HexFormat.of().toHexDigits(c));
+          } else {
+            literal.append(c);
+          }
+        }
+      }
+    }
+    return literal.append('"').toString();
   }
 
   /** {@code source} ready to be an operand of a cast or a shift. */

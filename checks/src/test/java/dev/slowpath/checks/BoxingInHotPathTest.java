@@ -122,7 +122,7 @@ final class BoxingInHotPathTest {
             "      sb.append(String.format(\"%02x\", b));",
             "    }",
             "    for (int i = 0; i < digest.length; i++) {",
-            "      // BUG: Diagnostic contains: Print the two hex digits directly",
+            "      // BUG: Diagnostic contains: Print the hex digits directly",
             "      sb.append(String.format(\"%02X\", digest[i] & 0xff));",
             "      // BUG: Diagnostic contains: Print it directly",
             "      sb.append(String.format(java.util.Locale.ROOT, \"%4d\", i));",
@@ -322,7 +322,7 @@ final class BoxingInHotPathTest {
             "    for (long x : xs) fromMap += x;",
             "    StringBuilder sb = new StringBuilder();",
             "    for (int i = 0; i < xs.length; i++) {",
-            "      // BUG: Diagnostic contains: no fix is offered here, as the value is not read alike twice",
+            "      // BUG: Diagnostic contains: below 17 no fix is offered for this form, or for a value not read alike twice",
             "      sb.append(String.format(\"%02x\", next(xs) & 0xff));",
             "    }",
             "    return total.equals(fromMap);",
@@ -448,6 +448,44 @@ final class BoxingInHotPathTest {
   }
 
   @Test
+  void replacementPrintsFourHexDigitsOfACharWithTheirPrefix() {
+    refactoringHelper
+        .addInputLines(
+            "p/Escapes.java",
+            "package p;",
+            "class Escapes {",
+            "  static String escape(String text) {",
+            "    StringBuilder sb = new StringBuilder();",
+            "    for (char c : text.toCharArray()) {",
+            "      sb.append(String.format(\"\\\\u%04x\", (int) c));",
+            "      String quoted = String.format(\"'%04X'\", c);",
+            "      int n = String.format(\"<%04x>\", c).length();",
+            "      sb.append(String.format(\"%04x\", c + 1));", // an int: may need more digits
+            "    }",
+            "    return sb.toString();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "p/Escapes.java",
+            "package p;",
+            "import java.util.HexFormat;",
+            "class Escapes {",
+            "  static String escape(String text) {",
+            "    StringBuilder sb = new StringBuilder();",
+            "    for (char c : text.toCharArray()) {",
+            "      sb.append(\"\\\\u\" + HexFormat.of().toHexDigits(c));",
+            "      String quoted = \"'\" + HexFormat.of().withUpperCase().toHexDigits(c) + \"'\";",
+            "      int n = (\"<\" + HexFormat.of().toHexDigits(c) + \">\").length();",
+            "      sb.append(String.format(\"%04x\", c + 1));",
+            "    }",
+            "    return sb.toString();",
+            "  }",
+            "}")
+        .setArgs("--release", "17")
+        .doTest(TEXT_MATCH);
+  }
+
+  @Test
   void replacementPrintsHexDigitsWithForDigitBelowJava17() {
     refactoringHelper
         .addInputLines(
@@ -539,6 +577,7 @@ final class BoxingInHotPathTest {
             "    }",
             "    for (int w : words) {",
             "      sb.append(String.format(\"%02x\", w & 0xff));",
+            "      sb.append(String.format(\"\\\\u%04X;\", (int) (char) w));",
             "    }",
             "    return sb + \"|\" + total + \"|\" + mean + \"|\" + calls;",
             "  }",
@@ -546,6 +585,7 @@ final class BoxingInHotPathTest {
             "");
     String patched = PatchMode.patchConverged("BoxingInHotPath", "probe/Probe.java", original, "--release", "17");
     assertTrue(patched.contains("HexFormat.of().toHexDigits(data[i])"), patched);
+    assertTrue(patched.contains("\"\\\\u\" + HexFormat.of().withUpperCase().toHexDigits((char) w) + \";\""), patched);
     assertTrue(patched.contains("if (LOG.isLoggable(Level.FINE)) {"), patched);
     assertTrue(patched.contains("long total = 0L;") && patched.contains("private long calls = 0L;"), patched);
     byte[] data = new byte[300];
