@@ -27,7 +27,6 @@ import com.sun.tools.javac.code.TypeTag;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.Modifier;
 
 /**
  * A local or private field of a box type ({@code Long}, {@code Integer}, {@code Double}, …) that
@@ -51,11 +50,9 @@ record BoxedAccumulator(VariableTree declaration, String primitive, String noFix
     if (unboxed == null || !unboxed.isPrimitive() || unboxed.getTag() == TypeTag.BOOLEAN) {
       return Optional.empty();
     }
+    // The caller has kept locals and private fields that are neither final nor volatile.
     boolean field = variable.getKind() == ElementKind.FIELD;
-    if (field
-        ? !variable.getModifiers().contains(Modifier.PRIVATE) || (variable.flags() & Flags.VOLATILE) != 0
-        : variable.getKind() != ElementKind.LOCAL_VARIABLE
-            || state.getPath().getParentPath().getLeaf() instanceof EnhancedForLoopTree) {
+    if (!field && state.getPath().getParentPath().getLeaf() instanceof EnhancedForLoopTree) {
       return Optional.empty();
     }
     ExpressionTree initializer = declaration.getInitializer();
@@ -190,7 +187,7 @@ record BoxedAccumulator(VariableTree declaration, String primitive, String noFix
   }
 
   private static boolean isNull(ExpressionTree tree) {
-    return NumberFormatCall.unparenthesized(tree).getKind() == Tree.Kind.NULL_LITERAL;
+    return ASTHelpers.stripParentheses(tree).getKind() == Tree.Kind.NULL_LITERAL;
   }
 
   private static boolean isPrimitive(ExpressionTree tree) {

@@ -11,7 +11,6 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -145,9 +144,9 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexO
    * other value may need more digits.
    */
   private static ExpressionTree charValue(ExpressionTree value) {
-    ExpressionTree v = unparenthesized(value);
+    ExpressionTree v = ASTHelpers.stripParentheses(value);
     if (v instanceof TypeCastTree) {
-      v = unparenthesized(((TypeCastTree) v).getExpression());
+      v = ASTHelpers.stripParentheses(((TypeCastTree) v).getExpression());
     }
     Type type = ASTHelpers.getType(v);
     return type != null && type.getTag() == TypeTag.CHAR ? v : null;
@@ -210,17 +209,17 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexO
    * unsigned value), or {@code x} in {@code x & 0xff}. Any other int may need more digits.
    */
   private static ExpressionTree lowByte(ExpressionTree value) {
-    ExpressionTree v = unparenthesized(value);
+    ExpressionTree v = ASTHelpers.stripParentheses(value);
     if (ASTHelpers.getType(v) != null && ASTHelpers.getType(v).getTag() == TypeTag.BYTE) {
       return v;
     }
     if (v instanceof BinaryTree && v.getKind() == Tree.Kind.AND) {
       BinaryTree and = (BinaryTree) v;
       if (isByteMask(and.getRightOperand())) {
-        return unparenthesized(and.getLeftOperand());
+        return ASTHelpers.stripParentheses(and.getLeftOperand());
       }
       if (isByteMask(and.getLeftOperand())) {
-        return unparenthesized(and.getRightOperand());
+        return ASTHelpers.stripParentheses(and.getRightOperand());
       }
     }
     return null;
@@ -231,19 +230,11 @@ record NumberFormatCall(String format, ExpressionTree value, ExpressionTree hexO
     return (mask instanceof Integer && (Integer) mask == 0xff) || (mask instanceof Long && (Long) mask == 0xffL);
   }
 
-  static ExpressionTree unparenthesized(ExpressionTree tree) {
-    ExpressionTree t = tree;
-    while (t instanceof ParenthesizedTree) {
-      t = ((ParenthesizedTree) t).getExpression();
-    }
-    return t;
-  }
-
   /** A variable, a field, or an array element at a variable or literal index: safe to read twice. */
   static boolean readsTwiceAlike(ExpressionTree tree) {
-    ExpressionTree t = unparenthesized(tree);
+    ExpressionTree t = ASTHelpers.stripParentheses(tree);
     if (t instanceof ArrayAccessTree) {
-      ExpressionTree index = unparenthesized(((ArrayAccessTree) t).getIndex());
+      ExpressionTree index = ASTHelpers.stripParentheses(((ArrayAccessTree) t).getIndex());
       return readsTwiceAlike(((ArrayAccessTree) t).getExpression())
           && (index instanceof LiteralTree || readsTwiceAlike(index));
     }
