@@ -103,6 +103,34 @@ final class StatementRemoval {
     return Optional.empty();
   }
 
+  /**
+   * What {@link #removeStatement} deletes besides the statement itself, in words for a finding's
+   * message: {@code ""}, {@code " and the `if` that only guards it"}, or, where Java needs a
+   * statement, {@code " (an empty block {} keeps the statement Java needs there)"}.
+   */
+  static String alsoRemoved(TreePath statementPath, VisitorState state) {
+    Tree statement = statementPath.getLeaf();
+    TreePath parentPath = statementPath.getParentPath();
+    Tree parent = parentPath == null ? null : parentPath.getLeaf();
+    if (parent instanceof BlockTree && ((BlockTree) parent).getStatements().size() == 1) {
+      Tree owner = parentPath.getParentPath() == null ? null : parentPath.getParentPath().getLeaf();
+      return owner instanceof IfTree && isRemovableIf((IfTree) owner, parent, state) ? " and the `if` that only guards it" : "";
+    }
+    if (parent instanceof IfTree && isRemovableIf((IfTree) parent, statement, state)) {
+      return " and the `if` that only guards it";
+    }
+    if (parent instanceof IfTree
+        || parent instanceof WhileLoopTree
+        || parent instanceof DoWhileLoopTree
+        || parent instanceof ForLoopTree
+        || parent instanceof EnhancedForLoopTree
+        || parent instanceof LabeledStatementTree
+        || parent instanceof CaseTree && ((CaseTree) parent).getCaseKind() == CaseTree.CaseKind.RULE) {
+      return " (an empty block {} keeps the statement Java needs there)";
+    }
+    return "";
+  }
+
   /** An {@code if} whose only effect was {@code then}: no else, and a condition with no effect. */
   private static boolean isRemovableIf(IfTree ifTree, Tree then, VisitorState state) {
     return ifTree.getThenStatement() == then
@@ -219,7 +247,7 @@ final class StatementRemoval {
   }
 
   /** Deletes a field declaration's lines with the Javadoc or comment lines right above it. */
-  private static SuggestedFix deleteMember(VariableTree field, VisitorState state) {
+  static SuggestedFix deleteMember(VariableTree field, VisitorState state) {
     CharSequence source = state.getSourceCode();
     int start = ASTHelpers.getStartPosition(field);
     int end = state.getEndPosition(field);

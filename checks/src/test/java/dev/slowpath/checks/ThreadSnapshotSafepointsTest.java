@@ -69,6 +69,8 @@ final class ThreadSnapshotSafepointsTest {
     assertEquals(Map.of("ThreadDump", 3), operations(() -> THREADS.getThreadInfo(ids, 8)));
     // The lock-flag overload walks whole stacks (maxDepth -1), even with both flags false.
     assertEquals(Map.of("ThreadDump", 3), operations(() -> THREADS.getThreadInfo(ids, false, false)));
+    // The four-argument form dumps through the same VM operation even with depth 0 and no locks.
+    assertEquals(Map.of("ThreadDump", 3), operations(() -> THREADS.getThreadInfo(ids, false, false, 0)));
     assertEquals(Map.of("ThreadDump", 3), operations(() -> THREADS.dumpAllThreads(false, false)));
     assertEquals(Map.of("ThreadDump", 3), operations(() -> Thread.getAllStackTraces().size()));
   }
@@ -86,6 +88,7 @@ final class ThreadSnapshotSafepointsTest {
     assertEquals(Map.of(), operations(() -> THREADS.getThreadInfo(ids, 0)));
     assertEquals(Map.of(), operations(THREADS::getThreadCount));
     assertEquals(Map.of(), operations(Thread::activeCount));
+    assertEquals(Map.of(), operations(() -> Thread.currentThread().getThreadGroup().activeCount()));
   }
 
   /**

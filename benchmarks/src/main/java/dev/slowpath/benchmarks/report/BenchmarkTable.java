@@ -100,6 +100,7 @@ public final class BenchmarkTable {
       }
     }
     appendWaiterCpu(page, byJdk);
+    appendSafepointPause(page, byJdk);
     page.append("## Severity over all JDKs\n\n| Check | severity |\n|---|---|\n");
     TreeSet<String> checks = new TreeSet<>();
     byJdk.values().forEach(r -> r.mainComparisons().forEach(c -> checks.add(c.check())));
@@ -148,6 +149,43 @@ public final class BenchmarkTable {
         .append("still comes from R above.\n\n")
         .append("| JDK | Check | shape | CPU/op before | CPU/op after | before ÷ after |\n")
         .append("|---|---|---|---|---|---|\n");
+    rows.forEach(page::append);
+    page.append('\n');
+  }
+
+  /**
+   * The time every thread stood at safepoints per operation, where a benchmark records it: for a
+   * stop-the-world snapshot that pause is paid by all the threads that did not ask for it, which
+   * the caller's time per operation does not show. It informs the pages; R still sets severity.
+   */
+  private static void appendSafepointPause(StringBuilder page, Map<String, Results> byJdk) {
+    List<String> rows = new ArrayList<>();
+    for (Results results : byJdk.values()) {
+      for (Comparison c : results.comparisons()) {
+        if (c.hasSafepointPause()) {
+          rows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %s | %s ns | %s ns |%n",
+                  results.jdk(),
+                  c.check(),
+                  c.isMain() ? "main" : c.variant(),
+                  number(c.before().safepointPausePerOp()),
+                  number(c.after().safepointPausePerOp())));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    page.append("## Safepoint pause per operation\n\n")
+        .append("Recorded with `-prof dev.slowpath.benchmarks.SafepointProfiler` (HotSpot's safepoint\n")
+        .append("sync + operation time, `sun.management.HotspotRuntimeMBean`, per operation, mean of the\n")
+        .append("measured iterations; it counts every safepoint of the fork, GC ones included) for\n")
+        .append("benchmarks whose cost is a stop-the-world pause. Every other thread of the process\n")
+        .append("stands still for that long. It informs the check's page; R still sets the severity.\n\n")
+        .append("| JDK | Check | shape | pause/op before | pause/op after |\n")
+        .append("|---|---|---|---|---|\n");
     rows.forEach(page::append);
     page.append('\n');
   }

@@ -42,6 +42,11 @@ public record Comparison(String check, String variant, String jdk, Measurement b
     return Math.max(before.waiterCpuPerOp(), 1) / Math.max(after.waiterCpuPerOp(), 1);
   }
 
+  /** Whether the {@code before} side recorded its safepoint time per operation. */
+  public boolean hasSafepointPause() {
+    return !Double.isNaN(before.safepointPausePerOp()) && !Double.isNaN(after.safepointPausePerOp());
+  }
+
   /**
    * A: allocated bytes per operation, before ÷ after. An {@code after} that allocates nothing
    * counts as one byte, so "allocation removed" reads as a large finite ratio.

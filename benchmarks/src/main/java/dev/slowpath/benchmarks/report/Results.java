@@ -92,6 +92,7 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
         error.isJsonPrimitive() && error.getAsJsonPrimitive().isNumber() ? error.getAsDouble() : Double.NaN;
     double bytes = Double.NaN;
     double waiterCpu = Double.NaN;
+    double safepointPause = Double.NaN;
     JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
     if (secondary != null) {
       for (Map.Entry<String, JsonElement> metric : secondary.entrySet()) {
@@ -101,6 +102,9 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
         if (metric.getKey().endsWith("waiter.cpu.norm")) {
           waiterCpu = metric.getValue().getAsJsonObject().get("score").getAsDouble();
         }
+        if (metric.getKey().endsWith("safepoint.pause.norm")) {
+          safepointPause = metric.getValue().getAsJsonObject().get("score").getAsDouble();
+        }
       }
     }
     return new Measurement(
@@ -109,7 +113,8 @@ public record Results(String jdk, JsonObject machine, List<Comparison> compariso
         median,
         scoreError,
         bytes,
-        waiterCpu);
+        waiterCpu,
+        safepointPause);
   }
 
   /** The main comparison for {@code check} (its {@code before}/{@code after}), if this JDK measured it. */

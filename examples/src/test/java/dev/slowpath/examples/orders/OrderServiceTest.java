@@ -257,4 +257,44 @@ final class OrderServiceTest {
     assertEquals(hex.toString(), settlement.fingerprint(orders));
     assertEquals(64, settlement.fingerprint(List.of()).length());
   }
+
+  @Test
+  void metricsCountLiveThreadsAndTheirStates() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Thread t = new Thread(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.start();
+      waiting.add(t);
+    }
+    try {
+      for (Thread t : waiting) {
+        while (t.getState() != Thread.State.WAITING) {
+          Thread.sleep(1);
+        }
+      }
+      java.util.Map<String, Integer> metrics = new java.util.HashMap<>();
+      for (String line : new OpsMetrics().scrape().split("\n")) {
+        String[] nameAndValue = line.split(" ");
+        metrics.put(nameAndValue[0], Integer.parseInt(nameAndValue[1]));
+      }
+      assertEquals(1 + Thread.State.values().length, metrics.size());
+      org.junit.jupiter.api.Assertions.assertTrue(metrics.get("jvm_threads_live") >= 4, metrics.toString());
+      org.junit.jupiter.api.Assertions.assertTrue(
+          metrics.get("jvm_threads_state{state=\"WAITING\"}") >= 3, metrics.toString());
+      org.junit.jupiter.api.Assertions.assertTrue(
+          metrics.get("jvm_threads_state{state=\"RUNNABLE\"}") >= 1, metrics.toString());
+    } finally {
+      release.countDown();
+      for (Thread t : waiting) {
+        t.join();
+      }
+    }
+  }
 }
