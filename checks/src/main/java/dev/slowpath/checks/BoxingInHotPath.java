@@ -180,7 +180,7 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
             .append(" logging is off by default: the logger checks the level only after the arguments are built");
     Optional<SuggestedFix> fix = LevelGuardFix.of(state.getPath(), guard, state);
     if (fix.isPresent()) {
-      message.append(". Guard it with ").append(guard);
+      message.append(". Guard it with ").append(guard).append(". Fix: the statement moves inside if (").append(guard).append(") { … }");
     } else {
       message.append(". Guard it with the logger's level check (no fix is offered here: ")
           .append(

@@ -129,12 +129,14 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
     }
     StringBuilder why = new StringBuilder();
     Optional<SuggestedFix> fix = BufferHoist.of(buffer, loops.get(loops.size() - 1), uses, state, why);
+    String advice = "Allocate it once before the loop and reuse it";
+    if (fix.isPresent()) {
+      advice +=
+          ". Fix: the declaration moves before the loop"
+              + (buffer.kind().isByteBuffer() ? ", and each pass clear()s the buffer" : "");
+    }
     return describe(
-        buffer,
-        "is allocated on every pass of the loop and dropped at the end of the pass",
-        "Allocate it once before the loop and reuse it",
-        fix.orElse(null),
-        why);
+        buffer, "is allocated on every pass of the loop and dropped at the end of the pass", advice, fix.orElse(null), why);
   }
 
   private Description describe(BufferAllocation buffer, String when, String advice, SuggestedFix fix) {

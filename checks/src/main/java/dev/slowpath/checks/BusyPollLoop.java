@@ -117,6 +117,8 @@ public final class BusyPollLoop extends BugChecker
     }
     if (fix.isEmpty()) {
       message.append(". No fix is offered here: ").append(outcome.whyNot());
+    } else {
+      message.append(". Fix: ").append(outcome.whatTheFixDoes());
     }
     Description.Builder description = buildDescription(wait.loop().getLeaf()).setMessage(message.toString());
     fix.ifPresent(description::addFix);

@@ -114,7 +114,10 @@ public final class CounterUnderLock extends BugChecker
     if (verdict.fix() == null) {
       return buildDescription(tally.get()).setMessage(message() + ". " + verdict.reason()).build();
     }
-    return describeMatch(tally.get(), verdict.fix());
+    return buildDescription(tally.get())
+        .setMessage(message() + ". Fix: " + verdict.whatTheFixDoes())
+        .addFix(verdict.fix())
+        .build();
   }
 
   /** A counter field: how every use in this file reads or writes it, and the fix that follows. */
@@ -127,17 +130,17 @@ public final class CounterUnderLock extends BugChecker
     private Counter() {}
 
     /** Silent, a report with the reason it has no fix, or a fix. */
-    record Verdict(boolean silent, String reason, SuggestedFix fix) {
+    record Verdict(boolean silent, String reason, SuggestedFix fix, String whatTheFixDoes) {
       static Verdict silence() {
-        return new Verdict(true, null, null);
+        return new Verdict(true, null, null, null);
       }
 
       static Verdict report(String reason) {
-        return new Verdict(false, reason, null);
+        return new Verdict(false, reason, null, null);
       }
 
-      static Verdict fixedBy(SuggestedFix fix) {
-        return new Verdict(false, null, fix);
+      static Verdict fixedBy(SuggestedFix fix, String whatTheFixDoes) {
+        return new Verdict(false, null, fix, whatTheFixDoes);
       }
     }
 
@@ -275,7 +278,11 @@ public final class CounterUnderLock extends BugChecker
           || uses.stream().anyMatch(u -> state.getSourceForNode(u.operation().getLeaf()) == null)) {
         return Verdict.report("Part of this code has no source text (generated?): rewrite it by hand");
       }
-      return Verdict.fixedBy(fix(field, declaration, uses, unlocked.values(), adder, type, state));
+      String counterType = adder ? "LongAdder" : type == TypeKind.INT ? "AtomicInteger" : "AtomicLong";
+      return Verdict.fixedBy(
+          fix(field, declaration, uses, unlocked.values(), adder, type, state),
+          "`" + field.getSimpleName() + "` becomes a " + counterType + ", its uses in this file are rewritten,"
+              + " and the locking that only guarded it goes");
     }
 
     /** How a use accesses the field, or null for a use the fix cannot rewrite ({@code count *= 2}). */

@@ -109,7 +109,14 @@ public final class ExplicitGc extends BugChecker
       return buildDescription(tree).setMessage(message() + WAITING_LOOP_HINT).build();
     }
     return StatementRemoval.removeEnclosingStatement(state)
-        .map(fix -> describeMatch(tree, fix))
+        .map(
+            fix ->
+                buildDescription(tree)
+                    .setMessage(
+                        message() + ". Fix: delete the gc() call"
+                            + StatementRemoval.alsoRemoved(state.getPath().getParentPath(), state))
+                    .addFix(fix)
+                    .build())
         .orElseGet(() -> buildDescription(tree).setMessage(message() + NO_FIX_HINT).build());
   }
 

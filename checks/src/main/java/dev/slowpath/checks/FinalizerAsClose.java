@@ -67,7 +67,13 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
     }
     StringBuilder why = new StringBuilder();
     Optional<SuggestedFix> fix = CleanerFix.of(tree, work, state, why);
-    String message = TEXT + (fix.isPresent() ? "" : ". No fix is offered here: " + why);
+    String message =
+        TEXT
+            + (fix.isPresent()
+                ? ". Fix: the release moves into close() (the class becomes AutoCloseable if it was not),"
+                    + " finalize() is deleted, and a Cleaner that holds only the resources releases them if"
+                    + " close() is never called"
+                : ". No fix is offered here: " + why);
     Description.Builder description = buildDescription(tree).setMessage(message);
     fix.ifPresent(description::addFix);
     return description.build();

@@ -110,7 +110,12 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
       return buildDescription(reportAt).setMessage(message() + LABELED_TEXT).build();
     }
     return Coarsening.of(section, loop, state)
-        .map(fix -> describeMatch(reportAt, fix))
+        .map(
+            fix ->
+                buildDescription(reportAt)
+                    .setMessage(message() + ". Fix: take the lock once around the whole loop, not on every pass")
+                    .addFix(fix)
+                    .build())
         .orElseGet(() -> buildDescription(reportAt).setMessage(message() + NO_FIX_TEXT).build());
   }
 

@@ -44,13 +44,13 @@ import javax.lang.model.element.ElementKind;
 final class QueueWaitFix {
   private QueueWaitFix() {}
 
-  record Outcome(Optional<SuggestedFix> fix, String whyNot) {
-    static Outcome fix(SuggestedFix fix) {
-      return new Outcome(Optional.of(fix), "");
+  record Outcome(Optional<SuggestedFix> fix, String whyNot, String whatTheFixDoes) {
+    static Outcome fix(SuggestedFix fix, String whatItDoes) {
+      return new Outcome(Optional.of(fix), "", whatItDoes);
     }
 
     static Outcome none(String why) {
-      return new Outcome(Optional.empty(), why);
+      return new Outcome(Optional.empty(), why, "");
     }
   }
 
@@ -100,7 +100,7 @@ final class QueueWaitFix {
     String step = indentStep(wait, state);
     String take = item + " = " + queue + ".take();";
     if (nap.propagatesInterrupts()) {
-      return Outcome.fix(SuggestedFix.replace(wait.loop().getLeaf(), take));
+      return Outcome.fix(SuggestedFix.replace(wait.loop().getLeaf(), take), "the polling loop becomes one take()");
     }
     if (nap.kind() == Nap.Kind.SLEEP) {
       CatchTree handler = nap.interruptHandler();
@@ -110,12 +110,16 @@ final class QueueWaitFix {
                 + " interrupt should do while waiting for the item");
       }
       String text = "try {\n" + indent + step + take + "\n" + indent + "} " + catchAt(handler, nap, indent, state);
-      return Outcome.fix(SuggestedFix.replace(wait.loop().getLeaf(), text));
+      return Outcome.fix(
+          SuggestedFix.replace(wait.loop().getLeaf(), text),
+          "the polling loop becomes one take(), in a try that keeps the sleep's interrupt handling");
     }
     if (!isStatementOfBlock(wait.loop())) {
       return Outcome.none(LAYOUT);
     }
-    return Outcome.fix(SuggestedFix.replace(wait.loop().getLeaf(), uninterruptibleTake(wait, take, indent, step, state)));
+    return Outcome.fix(
+        SuggestedFix.replace(wait.loop().getLeaf(), uninterruptibleTake(wait, take, indent, step, state)),
+        "the polling loop becomes a take() that goes on waiting when interrupted and restores the flag after");
   }
 
   /** {@code x = q.poll(); if (x == null) { nap; continue; }} */
@@ -144,7 +148,7 @@ final class QueueWaitFix {
     }
     fix.merge(removal.get());
     if (nap.propagatesInterrupts()) {
-      return Outcome.fix(fix.replace(wait.poll(), call).build());
+      return Outcome.fix(fix.replace(wait.poll(), call).build(), pollOrNapFix(call, onlyAnItemEnds));
     }
     CatchTree handler = nap.interruptHandler();
     if (!leavesBy(handler, Set.of(Tree.Kind.RETURN, Tree.Kind.THROW, Tree.Kind.BREAK, Tree.Kind.CONTINUE))) {
@@ -172,7 +176,9 @@ final class QueueWaitFix {
     String text =
         declaration + "try {\n" + indent + step + item + " = " + call + ";\n" + indent + "} "
             + catchAt(handler, nap, indent, state);
-    return Outcome.fix(fix.replace(statement, text).build());
+    return Outcome.fix(
+        fix.replace(statement, text).build(),
+        pollOrNapFix(call, onlyAnItemEnds) + ", in a try that keeps the sleep's interrupt handling");
   }
 
   /** {@code while (q.isEmpty()) sleep(n);} and then the item is taken: the taking call blocks. */
@@ -209,10 +215,13 @@ final class QueueWaitFix {
       return Outcome.none(LAYOUT);
     }
     SuggestedFix.Builder fix = SuggestedFix.builder().merge(removal.get());
-    if (!"take".contentEquals(MethodNames.simpleName(taking.getMethodSelect()))) {
+    CharSequence taken = MethodNames.simpleName(taking.getMethodSelect());
+    if (!"take".contentEquals(taken)) {
       fix.replace(taking, state.getSourceForNode(((MemberSelectTree) taking.getMethodSelect()).getExpression()) + ".take()");
+      return Outcome.fix(
+          fix.build(), "delete the waiting loop, and the " + taken + "() after it becomes take(), which blocks until an item arrives");
     }
-    return Outcome.fix(fix.build());
+    return Outcome.fix(fix.build(), "delete the waiting loop: the take() after it blocks until an item arrives");
   }
 
   private static Outcome timedPoll(QueueWait wait, VisitorState state) {
@@ -228,7 +237,13 @@ final class QueueWaitFix {
     String call =
         state.getSourceForNode(wait.queueExpression())
             + ".poll(" + state.getSourceForNode(nap.duration()) + ", " + nap.unit(fix, state) + ")";
-    return Outcome.fix(fix.replace(wait.poll(), call).build());
+    return Outcome.fix(fix.replace(wait.poll(), call).build(), "poll() becomes " + call + " and the nap goes");
+  }
+
+  private static String pollOrNapFix(String call, boolean onlyAnItemEnds) {
+    return onlyAnItemEnds
+        ? "poll() becomes " + call + " and the branch that napped on an empty queue goes"
+        : "poll() becomes " + call + " and the nap goes";
   }
 
   /**

@@ -155,7 +155,11 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
   private Description describe(Tree tree, String text, Optional<SuggestedFix> fix, StringBuilder why, VisitorState state) {
     String message;
     if (fix.isPresent()) {
-      message = text + ". A virtual thread per task costs a small heap object instead";
+      message =
+          text + ". A virtual thread per task costs a small heap object instead. Fix: "
+              + (text.equals(POOL_TEXT)
+                  ? "the pool becomes Executors.newVirtualThreadPerTaskExecutor()"
+                  : "the thread is started as a virtual thread (Thread.startVirtualThread or Thread.ofVirtual(), keeping its name and task)");
     } else if (!JavaTarget.atLeast(state, 21)) {
       message = text + ". " + SHARED_POOL_ADVICE;
     } else {

@@ -95,7 +95,7 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
     }
     if (worksThroughData(loop.getLeaf()) && !followsHandOff(statement)) {
       return StatementRemoval.removeEnclosingStatement(state)
-          .map(fix -> beNice(tree, fix))
+          .map(fix -> beNice(tree, fix, "delete the yield()" + StatementRemoval.alsoRemoved(statement, state)))
           .orElse(Description.NO_MATCH);
     }
     if (isSpinWait(loop.getLeaf(), statement.getLeaf(), state) && !BusyPollLoop.reportsQueueWait(loop, state)) {
@@ -224,15 +224,21 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
       // YieldingWaitStrategy): whether it helps depends on that caller. No finding.
       return Description.NO_MATCH;
     }
-    Optional<SuggestedFix> fix = counter.get().removal(state);
-    if (fix.isEmpty()) {
-      fix = StatementRemoval.removeEnclosingStatement(state);
+    Optional<SuggestedFix> withCounter = counter.get().removal(state);
+    if (withCounter.isPresent()) {
+      return beNice(
+          yieldCall, withCounter.get(), "delete the yield(), the `if` that counts calls for it, and the counter that only served it");
     }
-    return fix.map(f -> beNice(yieldCall, f)).orElse(Description.NO_MATCH);
+    return StatementRemoval.removeEnclosingStatement(state)
+        .map(f -> beNice(yieldCall, f, "delete the yield()" + StatementRemoval.alsoRemoved(statement, state)))
+        .orElse(Description.NO_MATCH);
   }
 
-  private Description beNice(MethodInvocationTree yieldCall, SuggestedFix fix) {
-    return buildDescription(yieldCall).setMessage(message() + BE_NICE_TEXT).addFix(fix).build();
+  private Description beNice(MethodInvocationTree yieldCall, SuggestedFix fix, String whatTheFixDoes) {
+    return buildDescription(yieldCall)
+        .setMessage(message() + BE_NICE_TEXT + ". Fix: " + whatTheFixDoes)
+        .addFix(fix)
+        .build();
   }
 
   /**

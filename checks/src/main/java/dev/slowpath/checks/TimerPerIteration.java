@@ -95,7 +95,12 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
     }
     StringBuilder why = new StringBuilder();
     Optional<SuggestedFix> fix = timer.get().fix(state, why);
-    String message = PER_CALL_TEXT + (fix.isPresent() ? "" : ". No fix is offered here: " + why);
+    String message =
+        PER_CALL_TEXT
+            + (fix.isPresent()
+                ? ". Fix: the task is scheduled on one shared daemon Timer of the class ("
+                    + PerCallTimer.SHARED_NAME + "), and cancelled where the code cancelled its own timer"
+                : ". No fix is offered here: " + why);
     Description.Builder description = buildDescription(tree).setMessage(message);
     fix.ifPresent(description::addFix);
     return description.build();
@@ -130,7 +135,7 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
     String message =
         REARMED_TEXT
             + (fix.isPresent()
-                ? ""
+                ? ". Fix: setRemoveOnCancelPolicy(true) where this file builds the executor"
                 : ". No fix is offered here: the executor is not built in this file with new"
                     + " ScheduledThreadPoolExecutor(…); turn the policy on where it is built");
     Description.Builder description = buildDescription(tree).setMessage(message);
