@@ -27,6 +27,8 @@ final class OneTimeCode {
           "start", "startup", "init", "initialize", "initialise", "open", "activate", "setup", "configure",
           "afterpropertiesset", "postconstruct", "oncreate", "onstart", "main");
 
+  private static final Set<String> TEARDOWN_NAMES = Set.of("close", "shutdown", "stop", "destroy", "dispose");
+
   private static final Set<String> LIFE_CYCLE_PREFIXES = Set.of("init", "start", "setup");
 
   private static final Set<String> LIFE_CYCLE_ANNOTATIONS =
@@ -53,6 +55,16 @@ final class OneTimeCode {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code path} is in a close or shutdown method's own code: it runs once per object's
+   * life, like start-up code. Kept apart from {@link #contains}: each check decides whether its
+   * cost still matters on the way out.
+   */
+  static boolean isTeardown(TreePath path) {
+    MethodTree method = EnclosingCode.method(path);
+    return method != null && TEARDOWN_NAMES.contains(method.getName().toString());
   }
 
   private static boolean isOneTime(MethodTree method) {

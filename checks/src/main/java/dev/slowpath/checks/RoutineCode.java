@@ -3,6 +3,7 @@ package dev.slowpath.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -18,9 +19,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Code that monitoring runs again and again: a gauge's value, a metrics collector, a health check,
- * a task on a fixed schedule — and the methods of this file that only they call. A diagnostic that
- * costs a safepoint is fine once, on demand; here it is paid on every scrape, forever.
+ * Code that monitoring runs again and again, at the rate of whoever polls it: a gauge's value, a
+ * metrics collector, a health check — and the methods of this file that only they call. A
+ * diagnostic that costs a safepoint is fine on demand; here it is paid on every scrape, by every
+ * scraper, forever. A task the code schedules for itself is not one: its period is a choice made
+ * for that diagnostic (H2's deadlock watchdog runs every 10 s), the "slow schedule of its own"
+ * the checks recommend.
  */
 final class RoutineCode {
   private RoutineCode() {}
@@ -31,12 +35,13 @@ final class RoutineCode {
           "getvalue", "getvalues", "collect", "getmetrics", "check", "health", "gethealth", "dohealthcheck",
           "checkhealth", "scrape", "report", "sample", "getsnapshot", "getattribute", "getattributes");
 
-  /** Words in the names of calls and types that take a callback to read a metric. */
-  private static final Set<String> METRIC_WORDS = Set.of("gauge", "metric", "meter", "health", "collector", "callback");
+  /** Words (of camel-case names) of calls and types that take a callback to read a metric. */
+  private static final Set<String> METRIC_WORDS =
+      Set.of(
+          "gauge", "gauges", "metric", "metrics", "meter", "meters", "health", "collector", "collectors",
+          "callback", "callbacks");
 
-  private static final Set<String> SCHEDULES = Set.of("scheduleAtFixedRate", "scheduleWithFixedDelay", "schedule");
-
-  /** Whether the code at {@code path} runs on a monitoring or scheduled path. */
+  /** Whether the code at {@code path} runs each time monitoring reads a value. */
   static boolean contains(TreePath path, VisitorState state) {
     return contains(path, state, 2);
   }
@@ -51,7 +56,7 @@ final class RoutineCode {
         continue; // a lambda runs where the code that calls it runs
       }
       if (leaf instanceof MethodTree) {
-        return isCallback((MethodTree) leaf, p, state)
+        return isCallback((MethodTree) leaf, state)
             || (callerHops > 0 && isOnlyCalledFromRoutineCode((MethodTree) leaf, p, state, callerHops));
       }
       if (leaf instanceof ClassTree) {
@@ -61,25 +66,14 @@ final class RoutineCode {
     return false;
   }
 
-  /** A method of a monitoring API this class implements, or the run() of a scheduled task. */
-  private static boolean isCallback(MethodTree method, TreePath path, VisitorState state) {
+  /** A method of a monitoring API that this class implements. */
+  private static boolean isCallback(MethodTree method, VisitorState state) {
     Symbol.MethodSymbol symbol = ASTHelpers.getSymbol(method);
     if (symbol == null || symbol.isStatic()) {
       return false;
     }
     String name = method.getName().toString().toLowerCase(Locale.ROOT);
-    if (CALLBACK_METHODS.contains(name) && overridesSomething(symbol, state)) {
-      return true;
-    }
-    // new TimerTask() { public void run() { … } } handed to a periodic schedule call.
-    TreePath classPath = path.getParentPath();
-    if (name.equals("run") && classPath != null && classPath.getParentPath() != null) {
-      Tree creation = classPath.getParentPath().getLeaf();
-      return creation instanceof NewClassTree
-          && classPath.getParentPath().getParentPath() != null
-          && isPeriodicSchedule(classPath.getParentPath().getParentPath().getLeaf(), creation);
-    }
-    return false;
+    return CALLBACK_METHODS.contains(name) && overridesSomething(symbol, state);
   }
 
   private static boolean overridesSomething(Symbol.MethodSymbol symbol, VisitorState state) {
@@ -89,7 +83,7 @@ final class RoutineCode {
   /**
    * A lambda or method reference that a metrics API keeps and calls on every read ({@code
    * registry.gauge(name, obj, fn)}, {@code (Gauge<Integer>) () -> …}, Prometheus' {@code
-   * .callback(…)}) or that a periodic schedule runs.
+   * .callback(…)}).
    */
   private static boolean isMetricOrScheduledCallback(TreePath function, VisitorState state) {
     Type type = ASTHelpers.getType(function.getLeaf());
@@ -102,8 +96,12 @@ final class RoutineCode {
       return cast != null && hasMetricWord(cast.tsym.getSimpleName().toString());
     }
     if (parent instanceof MethodInvocationTree) {
-      String called = MethodNames.simpleName(((MethodInvocationTree) parent).getMethodSelect()).toString();
-      return hasMetricWord(called) || isPeriodicSchedule(parent, function.getLeaf());
+      MethodInvocationTree call = (MethodInvocationTree) parent;
+      String called = MethodNames.simpleName(call.getMethodSelect()).toString();
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+      return hasMetricWord(called)
+          || (receiverType != null && hasMetricWord(receiverType.tsym.getSimpleName().toString()));
     }
     if (parent instanceof NewClassTree) {
       Symbol created = ASTHelpers.getSymbol(((NewClassTree) parent).getIdentifier());
@@ -112,23 +110,10 @@ final class RoutineCode {
     return false;
   }
 
-  /** {@code scheduleAtFixedRate(task, …)}, {@code scheduleWithFixedDelay}, {@code Timer.schedule(task, delay, period)}. */
-  private static boolean isPeriodicSchedule(Tree call, Tree task) {
-    if (!(call instanceof MethodInvocationTree)) {
-      return false;
-    }
-    MethodInvocationTree invocation = (MethodInvocationTree) call;
-    String name = MethodNames.simpleName(invocation.getMethodSelect()).toString();
-    if (!SCHEDULES.contains(name) || invocation.getArguments().isEmpty() || invocation.getArguments().get(0) != task) {
-      return false;
-    }
-    return !name.equals("schedule") || invocation.getArguments().size() == 3;
-  }
-
+  /** Whether a word of {@code name} ({@code registerGauge}: register, gauge) names a metric. */
   private static boolean hasMetricWord(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (String word : METRIC_WORDS) {
-      if (lower.contains(word)) {
+    for (String word : name.split("(?<=[a-z0-9])(?=[A-Z])|_|\\$")) {
+      if (METRIC_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
         return true;
       }
     }

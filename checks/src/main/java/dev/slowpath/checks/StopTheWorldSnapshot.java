@@ -13,6 +13,7 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -21,6 +22,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.util.Name;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -64,25 +66,39 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
           "getWaitedTime", "getWaitedCount", "isSuspended", "isInNative", "isDaemon", "getPriority",
           "getLockName", "getLockOwnerId", "getLockOwnerName", "getLockInfo");
 
+  /** The names this check looks for, compared by identity with javac's: it runs for every call. */
+  private record CallNames(Name threadInfo, Name dumpAll, Name findDeadlocked, Name findMonitorDeadlocked) {}
+
+  private static final Supplier<CallNames> CALL_NAMES =
+      VisitorState.memoize(
+          state ->
+              new CallNames(
+                  state.getName("getThreadInfo"),
+                  state.getName("dumpAllThreads"),
+                  state.getName("findDeadlockedThreads"),
+                  state.getName("findMonitorDeadlockedThreads")));
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    String name = MethodNames.simpleName(tree.getMethodSelect()).toString();
+    CharSequence name = MethodNames.simpleName(tree.getMethodSelect());
+    CallNames names = CALL_NAMES.get(state);
     int arguments = tree.getArguments().size();
-    switch (name) {
-      case "getThreadInfo":
-        return arguments >= 2 && THREAD_INFO.matches(tree, state) ? matchThreadInfo(tree, state) : Description.NO_MATCH;
-      case "dumpAllThreads":
-        return DUMP_ALL.matches(tree, state) ? matchDumpAll(tree, state) : Description.NO_MATCH;
-      case "findDeadlockedThreads":
-      case "findMonitorDeadlockedThreads":
-        return arguments == 0 && FIND_DEADLOCKS.matches(tree, state) ? matchDeadlockSearch(tree, state) : Description.NO_MATCH;
-      default:
-        return Description.NO_MATCH;
+    if (name == names.threadInfo()) {
+      return arguments >= 2 && THREAD_INFO.matches(tree, state) ? matchThreadInfo(tree, state) : Description.NO_MATCH;
     }
+    if (name == names.dumpAll()) {
+      return DUMP_ALL.matches(tree, state) ? matchDumpAll(tree, state) : Description.NO_MATCH;
+    }
+    if ((name == names.findDeadlocked() || name == names.findMonitorDeadlocked()) && arguments == 0) {
+      return FIND_DEADLOCKS.matches(tree, state) ? matchDeadlockSearch(tree, state) : Description.NO_MATCH;
+    }
+    return Description.NO_MATCH;
   }
 
   private static boolean isExempt(VisitorState state) {
-    return NonProductionCode.contains(state) || OneTimeCode.contains(state.getPath());
+    return NonProductionCode.contains(state)
+        || OneTimeCode.contains(state.getPath())
+        || OneTimeCode.isTeardown(state.getPath());
   }
 
   /**
@@ -236,7 +252,7 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
   /**
    * {@code findDeadlockedThreads()} has no cheap form: it stops the world to follow every
    * thread's wait-for chain. Harmless on demand; a cost every scrape pays when a gauge, a health
-   * check or a scheduled task runs it.
+   * check runs it: at the rate of whoever polls, by every poller.
    */
   private Description matchDeadlockSearch(MethodInvocationTree tree, VisitorState state) {
     if (NonProductionCode.contains(state) || !RoutineCode.contains(state.getPath(), state)) {
@@ -246,8 +262,8 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
     return buildDescription(tree)
         .setMessage(
             name
-                + "() stops the world (a FindDeadlocks safepoint) on every read of this metric, check or"
-                + " scheduled task. There is no cheap form: run it on demand (a diagnostic endpoint) or on"
+                + "() stops the world (a FindDeadlocks safepoint) on every read of this metric or health"
+                + " check. There is no cheap form: run it on demand (a diagnostic endpoint) or on"
                 + " a slow schedule of its own, and let the metric read the last result")
         .build();
   }

@@ -31,6 +31,7 @@ import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Name;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Flags threads counted or listed the expensive way: {@code Thread.getAllStackTraces()} kept only
- * for its size or its keys, and {@code activeCount()} read by a gauge or a scheduled task.
+ * for its size or its keys, and {@code activeCount()} read by a gauge, a metrics collector or a health check.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -75,17 +76,26 @@ public final class ThreadCountPolling extends BugChecker
       return Description.NO_MATCH;
     }
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect());
-    if (name.toString().equals("getAllStackTraces")) {
+    CallNames names = CALL_NAMES.get(state);
+    if (name == names.allStackTraces()) {
       return ALL_STACK_TRACES.matches(tree, state) && !isExempt(state) ? matchAllStackTraces(tree, state) : Description.NO_MATCH;
     }
-    if (name.toString().equals("activeCount")) {
+    if (name == names.activeCount()) {
       return matchActiveCount(tree, state);
     }
     return Description.NO_MATCH;
   }
 
+  /** The names this check looks for, compared by identity with javac's: it runs for every call. */
+  private record CallNames(Name allStackTraces, Name activeCount) {}
+
+  private static final Supplier<CallNames> CALL_NAMES =
+      VisitorState.memoize(state -> new CallNames(state.getName("getAllStackTraces"), state.getName("activeCount")));
+
   private static boolean isExempt(VisitorState state) {
-    return NonProductionCode.contains(state) || OneTimeCode.contains(state.getPath());
+    return NonProductionCode.contains(state)
+        || OneTimeCode.contains(state.getPath())
+        || OneTimeCode.isTeardown(state.getPath());
   }
 
   private Description matchAllStackTraces(MethodInvocationTree tree, VisitorState state) {

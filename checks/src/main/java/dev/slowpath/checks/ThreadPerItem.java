@@ -65,8 +65,6 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
       "This thread pool is built for one call and shut down before the call returns: its threads"
           + " are started and stopped on every call, and the pool never pools";
 
-  private static final Set<String> TEARDOWN_NAMES = Set.of("close", "shutdown", "stop", "destroy", "dispose");
-
   static final String SHARED_POOL_ADVICE =
       "Submit the work to one bounded ExecutorService shared by the class (a field, sized to"
           + " Runtime.availableProcessors() for CPU work or to the limit of the resource the tasks"
@@ -102,7 +100,7 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     }
     boolean acceptLoop = isAcceptLoop(loop, state);
     Optional<TaskCode> task = started.get().code(state.getPath(), state);
-    if (!acceptLoop && (OneTimeCode.contains(loop) || isTeardown(loop) || startsWorkers(loop, task))) {
+    if (!acceptLoop && (OneTimeCode.contains(loop) || OneTimeCode.isTeardown(loop) || startsWorkers(loop, task))) {
       return Description.NO_MATCH;
     }
     TreePath scope = EnclosingCode.methodOrLambdaPath(loop);
@@ -168,12 +166,6 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     Description.Builder description = buildDescription(tree).setMessage(message);
     fix.ifPresent(description::addFix);
     return description.build();
-  }
-
-  /** A loop in a close or shutdown method: it runs once per object's life, like start-up code. */
-  private static boolean isTeardown(TreePath loop) {
-    MethodTree method = EnclosingCode.method(loop);
-    return method != null && TEARDOWN_NAMES.contains(method.getName().toString());
   }
 
   /**

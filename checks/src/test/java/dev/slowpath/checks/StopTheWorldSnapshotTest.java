@@ -29,6 +29,12 @@ final class StopTheWorldSnapshotTest {
     compilationHelper
         .addSourceLines("com/codahale/metrics/health/HealthCheck.java", HEALTH_CHECK)
         .addSourceLines(
+            "io/prometheus/client/Collector.java",
+            "package io.prometheus.client;",
+            "public abstract class Collector {",
+            "  public abstract java.util.List<Object> collect();",
+            "}")
+        .addSourceLines(
             "ThreadStates.java",
             "import com.codahale.metrics.health.HealthCheck;",
             "import java.lang.management.ManagementFactory;",
@@ -83,12 +89,17 @@ final class StopTheWorldSnapshotTest {
             "      return ids == null ? \"healthy\" : ids.length + \" deadlocked\";",
             "    }",
             "  }",
-            "  void scheduled(java.util.concurrent.ScheduledExecutorService scheduler) {",
-            "    scheduler.scheduleAtFixedRate(",
-            "        // BUG: Diagnostic contains: findMonitorDeadlockedThreads() stops the world",
-            "        () -> record(threads.findMonitorDeadlockedThreads()), 1, 1, java.util.concurrent.TimeUnit.SECONDS);",
+            "  static class Collector extends io.prometheus.client.Collector {",
+            "    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();",
+            "    @Override public java.util.List<Object> collect() {",
+            "      return java.util.List.of(count(), 2);",
+            "    }",
+            "    private int count() {",
+            "      // BUG: Diagnostic contains: findMonitorDeadlockedThreads() stops the world",
+            "      long[] ids = threads.findMonitorDeadlockedThreads();",
+            "      return ids == null ? 0 : ids.length;",
+            "    }",
             "  }",
-            "  void record(long[] ids) {}",
             "}")
         .doTest();
   }
@@ -138,11 +149,53 @@ final class StopTheWorldSnapshotTest {
             "  boolean anyDeadlockOnDemand() {",
             "    return threads.findDeadlockedThreads() != null;",
             "  }",
+            "  // A watchdog the code schedules for itself: the slow schedule of its own the message",
+            "  // recommends (H2's ThreadDeadlockDetector runs every 10 s when switched on).",
+            "  void watchdog(java.util.concurrent.ScheduledExecutorService scheduler) {",
+            "    scheduler.scheduleAtFixedRate(",
+            "        () -> report(threads.findMonitorDeadlockedThreads()), 10, 10, java.util.concurrent.TimeUnit.SECONDS);",
+            "  }",
+            "  void report(long[] ids) {}",
+            "  // Teardown runs once: a snapshot on the way out is no routine cost.",
+            "  void shutdown() {",
+            "    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 8)) {",
+            "      if (info != null && info.getThreadName().startsWith(\"worker\")) System.out.println(info.getThreadState());",
+            "    }",
+            "  }",
             "  public static void main(String[] args) {",
             "    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {",
             "      System.out.println(info.getThreadName());",
             "    }",
             "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Monitoring callbacks are told by whole words of their names: a "parameter" is no "meter". */
+  @Test
+  void identificationReadsMetricWordsWhole() {
+    compilationHelper
+        .addSourceLines(
+            "io/micrometer/core/instrument/Gauge.java",
+            "package io.micrometer.core.instrument;",
+            "import java.util.function.ToDoubleFunction;",
+            "public interface Gauge {",
+            "  static <T> Object builder(String name, T obj, ToDoubleFunction<T> f) { return null; }",
+            "}")
+        .addSourceLines(
+            "Binder.java",
+            "import io.micrometer.core.instrument.Gauge;",
+            "import java.lang.management.ManagementFactory;",
+            "import java.lang.management.ThreadMXBean;",
+            "import java.util.function.Supplier;",
+            "class Binder {",
+            "  void bind(ThreadMXBean threads) {",
+            "    Gauge.builder(\"jvm.threads.deadlocked\", threads,",
+            "        // BUG: Diagnostic contains: FindDeadlocks safepoint",
+            "        t -> t.findDeadlockedThreads() == null ? 0 : t.findDeadlockedThreads().length);",
+            "    setParameter(() -> threads.findDeadlockedThreads());",
+            "  }",
+            "  void setParameter(Supplier<long[]> value) {}",
             "}")
         .doTest();
   }
