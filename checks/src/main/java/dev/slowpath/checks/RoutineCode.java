@@ -50,7 +50,7 @@ final class RoutineCode {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof LambdaExpressionTree || leaf instanceof MemberReferenceTree) {
-        if (isMetricOrScheduledCallback(p, state)) {
+        if (isMetricCallback(p, state)) {
           return true;
         }
         continue; // a lambda runs where the code that calls it runs
@@ -85,7 +85,7 @@ final class RoutineCode {
    * registry.gauge(name, obj, fn)}, {@code (Gauge<Integer>) () -> …}, Prometheus' {@code
    * .callback(…)}).
    */
-  private static boolean isMetricOrScheduledCallback(TreePath function, VisitorState state) {
+  private static boolean isMetricCallback(TreePath function, VisitorState state) {
     Type type = ASTHelpers.getType(function.getLeaf());
     if (type != null && hasMetricWord(type.tsym.getSimpleName().toString())) {
       return true;

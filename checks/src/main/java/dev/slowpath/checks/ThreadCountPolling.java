@@ -70,6 +70,12 @@ public final class ThreadCountPolling extends BugChecker
 
   private enum MapUse { COUNT, KEYS, STACKS }
 
+  /** The names this check looks for, compared by identity with javac's: it runs for every call. */
+  private record CallNames(Name allStackTraces, Name activeCount) {}
+
+  private static final Supplier<CallNames> CALL_NAMES =
+      VisitorState.memoize(state -> new CallNames(state.getName("getAllStackTraces"), state.getName("activeCount")));
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!tree.getArguments().isEmpty()) {
@@ -85,12 +91,6 @@ public final class ThreadCountPolling extends BugChecker
     }
     return Description.NO_MATCH;
   }
-
-  /** The names this check looks for, compared by identity with javac's: it runs for every call. */
-  private record CallNames(Name allStackTraces, Name activeCount) {}
-
-  private static final Supplier<CallNames> CALL_NAMES =
-      VisitorState.memoize(state -> new CallNames(state.getName("getAllStackTraces"), state.getName("activeCount")));
 
   private static boolean isExempt(VisitorState state) {
     return NonProductionCode.contains(state)

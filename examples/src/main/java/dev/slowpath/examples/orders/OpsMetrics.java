@@ -3,6 +3,8 @@ package dev.slowpath.examples.orders;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** The text the monitoring agent scrapes from the order service's /metrics every few seconds. */
 public final class OpsMetrics {
@@ -14,16 +16,17 @@ public final class OpsMetrics {
   public String scrape() {
     StringBuilder out = new StringBuilder();
     out.append("jvm_threads_live ").append(Thread.getAllStackTraces().size()).append('\n');
-    int[] byState = new int[Thread.State.values().length];
+    Map<Thread.State, Integer> byState = new EnumMap<>(Thread.State.class);
+    for (Thread.State state : Thread.State.values()) {
+      byState.put(state, 0);
+    }
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), STACK_DEPTH)) {
       if (info != null) {
-        byState[info.getThreadState().ordinal()]++;
+        byState.merge(info.getThreadState(), 1, Integer::sum);
       }
     }
-    for (Thread.State state : Thread.State.values()) {
-      out.append("jvm_threads_state{state=\"").append(state).append("\"} ");
-      out.append(byState[state.ordinal()]).append('\n');
-    }
+    byState.forEach(
+        (state, count) -> out.append("jvm_threads_state{state=\"").append(state).append("\"} ").append(count).append('\n'));
     return out.toString();
   }
 }
