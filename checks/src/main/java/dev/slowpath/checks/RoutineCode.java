@@ -17,6 +17,7 @@ import com.sun.tools.javac.code.Type;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Code that monitoring runs again and again, at the rate of whoever polls it: a gauge's value, a
@@ -40,6 +41,8 @@ final class RoutineCode {
       Set.of(
           "gauge", "gauges", "metric", "metrics", "meter", "meters", "health", "collector", "collectors",
           "callback", "callbacks");
+
+  private static final Pattern WORD_BOUNDARY = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|_|\\$");
 
   /** Whether the code at {@code path} runs each time monitoring reads a value. */
   static boolean contains(TreePath path, VisitorState state) {
@@ -112,7 +115,7 @@ final class RoutineCode {
 
   /** Whether a word of {@code name} ({@code registerGauge}: register, gauge) names a metric. */
   private static boolean hasMetricWord(String name) {
-    for (String word : name.split("(?<=[a-z0-9])(?=[A-Z])|_|\\$")) {
+    for (String word : WORD_BOUNDARY.split(name)) {
       if (METRIC_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
         return true;
       }

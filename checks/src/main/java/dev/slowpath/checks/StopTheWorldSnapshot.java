@@ -114,10 +114,12 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
         return Description.NO_MATCH; // depth 0 takes no safepoint; a computed depth is the caller's choice
       }
     }
-    if (isExempt(state) || !readsNoStacks(state.getPath(), false)) {
+    ExpressionTree ids = arguments.get(0);
+    // getThreadInfo(long id, int depth) returns one ThreadInfo, not an array.
+    boolean single = ASTHelpers.getType(ids) != null && ASTHelpers.getType(ids).isPrimitive();
+    if (isExempt(state) || readWithoutStacks(state.getPath(), single).isEmpty()) {
       return Description.NO_MATCH;
     }
-    ExpressionTree ids = arguments.get(0);
     SuggestedFix.Builder fix =
         SuggestedFix.builder()
             .replace(state.getEndPosition(ids), state.getEndPosition(arguments.get(arguments.size() - 1)), "");
@@ -165,7 +167,8 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
    * the code already skips null entries (a thread that ends between the two calls has none).
    */
   private Description matchDumpAll(MethodInvocationTree tree, VisitorState state) {
-    if (isExempt(state) || !readsNoStacks(state.getPath(), false)) {
+    Optional<Boolean> nullsSkipped = isExempt(state) ? Optional.empty() : readWithoutStacks(state.getPath(), false);
+    if (nullsSkipped.isEmpty()) {
       return Description.NO_MATCH;
     }
     ExpressionTree bean = ASTHelpers.getReceiver(tree);
@@ -173,7 +176,7 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
         "dumpAllThreads stops the world (a ThreadDump safepoint) to walk every thread's stack, and nothing"
             + " here reads the stacks or locks: getThreadInfo(getAllThreadIds()) returns the same states,"
             + " names and counts without a safepoint";
-    if (bean == null || !isRepeatable(bean, state) || !readsNoStacks(state.getPath(), true)) {
+    if (bean == null || !isRepeatable(bean, state) || !nullsSkipped.get()) {
       return buildDescription(tree)
           .setMessage(advice + " (skip its null entries: threads that ended between the two calls)")
           .build();
@@ -195,43 +198,37 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
   }
 
   /**
-   * Whether the snapshot at {@code call} is read only for what needs no stack: its length, its
-   * elements' states, names, ids, counts and awaited locks, and null tests. With {@code
-   * nullSafe}, every element must also be tested for null somewhere in the code that reads it.
+   * Whether the snapshot at {@code call} is read only for what needs no stack — its length, its
+   * elements' states, names, ids, counts and awaited locks, and null tests — and if so (present),
+   * whether every element read is also tested for null.
    */
-  private static boolean readsNoStacks(TreePath call, boolean nullSafe) {
+  private static Optional<Boolean> readWithoutStacks(TreePath call, boolean single) {
     Optional<List<TreePath>> places = ValueUses.of(call);
     if (places.isEmpty() || places.get().isEmpty()) {
-      return false;
+      return Optional.empty();
     }
+    boolean nullsSkipped = true;
     for (TreePath place : places.get()) {
       if (ValueUses.isNullTest(place) || ValueUses.fieldReadAt(place).filter("length"::equals).isPresent()) {
         continue;
       }
-      Optional<List<TreePath>> elements =
-          call.getLeaf() instanceof MethodInvocationTree && isSingleThreadInfo((MethodInvocationTree) call.getLeaf())
-              ? Optional.of(List.of(place))
-              : ValueUses.elementsAt(place);
-      if (elements.isEmpty() || !elementsReadNoStacks(elements.get(), nullSafe)) {
-        return false;
+      Optional<List<TreePath>> elements = single ? Optional.of(List.of(place)) : ValueUses.elementsAt(place);
+      Optional<Boolean> read = elements.flatMap(StopTheWorldSnapshot::elementsReadWithoutStacks);
+      if (read.isEmpty()) {
+        return Optional.empty();
       }
+      nullsSkipped &= read.get();
     }
-    return true;
+    return Optional.of(nullsSkipped);
   }
 
-  /** {@code getThreadInfo(long id, int depth)}: one ThreadInfo, not an array. */
-  private static boolean isSingleThreadInfo(MethodInvocationTree call) {
-    ExpressionTree first = call.getArguments().isEmpty() ? null : call.getArguments().get(0);
-    return first != null
-        && MethodNames.simpleName(call.getMethodSelect()).toString().equals("getThreadInfo") && ASTHelpers.getType(first) != null && ASTHelpers.getType(first).isPrimitive();
-  }
-
-  private static boolean elementsReadNoStacks(List<TreePath> elements, boolean nullSafe) {
+  /** As {@link #readWithoutStacks}, for the places that read elements of the snapshot. */
+  private static Optional<Boolean> elementsReadWithoutStacks(List<TreePath> elements) {
     boolean nullTested = false;
     for (TreePath element : elements) {
       Optional<List<TreePath>> places = ValueUses.of(element);
       if (places.isEmpty()) {
-        return false;
+        return Optional.empty();
       }
       for (TreePath place : places.get()) {
         if (ValueUses.isNullTest(place)) {
@@ -242,11 +239,11 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
         if (call.isEmpty()
             || !call.get().getArguments().isEmpty()
             || !WITHOUT_STACKS.contains(MethodNames.simpleName(call.get().getMethodSelect()).toString())) {
-          return false;
+          return Optional.empty();
         }
       }
     }
-    return !nullSafe || nullTested;
+    return Optional.of(nullTested);
   }
 
   /**
