@@ -280,7 +280,10 @@ public class Harness {
       rows.add(row);
     }
     report.put("results", rows);
-    Path out = repo.resolve("benchmarks/results/realworld-overhead-jdk" + Runtime.version().feature() + ".json");
+    // One file per set of libraries, so a reading of one library does not replace another's.
+    String names = libraries.stream().map(Library::name).sorted().collect(Collectors.joining("-"));
+    Path out = repo.resolve(
+        "benchmarks/results/realworld-overhead-jdk" + Runtime.version().feature() + "-" + names + ".json");
     Files.writeString(out, Json.write(report) + "\n", UTF_8);
     System.out.println("wrote " + repo.relativize(out));
   }
