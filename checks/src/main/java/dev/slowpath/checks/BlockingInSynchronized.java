@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.SUGGESTION;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
@@ -27,9 +28,12 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -53,8 +57,23 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
   /** JEP 491: from JDK 24 a virtual thread blocked in a {@code synchronized} region unmounts. */
   private static final int NO_PINNING_FROM = 24;
 
+  private final ProfiledFindings profiled;
+
+  public BlockingInSynchronized() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  BlockingInSynchronized(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.MONITOR_ENTER, Cost.PINNED);
+  }
+
   @Override
   public Description matchSynchronized(SynchronizedTree tree, VisitorState state) {
+    return profiled.report(findSynchronized(tree, state), state);
+  }
+
+  private Description findSynchronized(SynchronizedTree tree, VisitorState state) {
     return CriticalSection.ofBlock(tree, state)
         .map(section -> report(section, state))
         .orElse(Description.NO_MATCH);
@@ -62,6 +81,10 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    return profiled.report(findMethod(tree, state), state);
+  }
+
+  private Description findMethod(MethodTree tree, VisitorState state) {
     return CriticalSection.ofMethod(tree).map(section -> report(section, state)).orElse(Description.NO_MATCH);
   }
 
@@ -78,7 +101,7 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
       rewrite
           .filter(r -> r.fix() != null && r.firstSite() == site.reportAt())
           .ifPresent(r -> description.addFix(r.fix()));
-      state.reportMatch(description.build());
+      state.reportMatch(profiled.report(description.build(), state));
     }
     return Description.NO_MATCH;
   }

@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -24,10 +25,13 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -70,8 +74,23 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
 
   private static final Pattern RETRY_WORDS = Pattern.compile("(?i)attempt|retr(y|ies|ying)|reconnect");
 
+  private final ProfiledFindings profiled;
+
+  public BoxingInHotPath() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  BoxingInHotPath(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.BOX_ALLOCATION);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect()); // by identity: runs for every call
     Names names = NAMES.get(state);
     boolean levelNamed = name == names.trace() || name == names.debug();
@@ -137,6 +156,10 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
 
   @Override
   public Description matchVariable(VariableTree tree, VisitorState state) {
+    return profiled.report(findVariable(tree, state), state);
+  }
+
+  private Description findVariable(VariableTree tree, VisitorState state) {
     Tree type = tree.getType();
     Name typeName =
         type instanceof IdentifierTree

@@ -20,6 +20,8 @@ import com.sun.source.tree.NewArrayTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -72,6 +74,7 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
           + " (one buffer per thread, and per virtual thread)";
 
   private final int minBytes;
+  private final ProfiledFindings profiled;
 
   public BufferPerCall() {
     this(ErrorProneFlags.empty());
@@ -79,11 +82,16 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
 
   @Inject
   BufferPerCall(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.BUFFER_ALLOCATION);
     this.minBytes = flags.getInteger(MIN_BYTES_FLAG).orElse(DEFAULT_MIN_BYTES);
   }
 
   @Override
   public Description matchNewArray(NewArrayTree tree, VisitorState state) {
+    return profiled.report(findNewArray(tree, state), state);
+  }
+
+  private Description findNewArray(NewArrayTree tree, VisitorState state) {
     return BufferAllocation.ofArray(tree, minBytes, state.getPath())
         .map(buffer -> match(buffer, state))
         .orElse(Description.NO_MATCH);
@@ -91,6 +99,10 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect()); // by identity: runs for every call
     AllocationNames names = ALLOCATION_NAMES.get(state);
     boolean direct = name == names.allocateDirect();

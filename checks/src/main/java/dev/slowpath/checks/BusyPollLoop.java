@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.DoWhileLoopTreeMatcher;
@@ -23,7 +24,10 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.Optional;
+import javax.inject.Inject;
 
 /**
  * Flags a loop that waits for a {@code BlockingQueue} by polling it without blocking and napping
@@ -52,18 +56,41 @@ public final class BusyPollLoop extends BugChecker
           + " LockSupport.park() with unpark() from the thread that changes the state (see the"
           + " check's page)";
 
+  private final ProfiledFindings profiled;
+
+  public BusyPollLoop() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  BusyPollLoop(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.SLEEP);
+  }
+
   @Override
   public Description matchWhileLoop(WhileLoopTree tree, VisitorState state) {
+    return profiled.report(findWhileLoop(tree, state), state);
+  }
+
+  private Description findWhileLoop(WhileLoopTree tree, VisitorState state) {
     return match(tree, state);
   }
 
   @Override
   public Description matchDoWhileLoop(DoWhileLoopTree tree, VisitorState state) {
+    return profiled.report(findDoWhileLoop(tree, state), state);
+  }
+
+  private Description findDoWhileLoop(DoWhileLoopTree tree, VisitorState state) {
     return match(tree, state);
   }
 
   @Override
   public Description matchForLoop(ForLoopTree tree, VisitorState state) {
+    return profiled.report(findForLoop(tree, state), state);
+  }
+
+  private Description findForLoop(ForLoopTree tree, VisitorState state) {
     return match(tree, state);
   }
 

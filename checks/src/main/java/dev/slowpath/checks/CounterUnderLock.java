@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -38,6 +39,8 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
@@ -71,18 +75,41 @@ public final class CounterUnderLock extends BugChecker
       ". The counter is an array slot: an AtomicLongArray (or one LongAdder per slot) counts"
           + " without the lock";
 
+  private final ProfiledFindings profiled;
+
+  public CounterUnderLock() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  CounterUnderLock(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.MONITOR_ENTER, Cost.LOCK_WAIT);
+  }
+
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    return profiled.report(findMethod(tree, state), state);
+  }
+
+  private Description findMethod(MethodTree tree, VisitorState state) {
     return CriticalSection.ofMethod(tree).map(section -> match(section, state)).orElse(Description.NO_MATCH);
   }
 
   @Override
   public Description matchSynchronized(SynchronizedTree tree, VisitorState state) {
+    return profiled.report(findSynchronized(tree, state), state);
+  }
+
+  private Description findSynchronized(SynchronizedTree tree, VisitorState state) {
     return CriticalSection.ofBlock(tree, state).map(section -> match(section, state)).orElse(Description.NO_MATCH);
   }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "lock")
         || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
       return Description.NO_MATCH;

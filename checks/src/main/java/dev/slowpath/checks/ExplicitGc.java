@@ -8,6 +8,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
@@ -34,12 +35,15 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -93,8 +97,23 @@ public final class ExplicitGc extends BugChecker
           "java.io.FileInputStream", "java.io.FileOutputStream", "java.io.RandomAccessFile",
           "java.io.FileReader", "java.io.FileWriter");
 
+  private final ProfiledFindings profiled;
+
+  public ExplicitGc() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  ExplicitGc(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.SYSTEM_GC);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "gc")
         || !EXPLICIT_GC.matches(tree, state)
         || isExempt(state)) {
@@ -133,6 +152,10 @@ public final class ExplicitGc extends BugChecker
 
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    return profiled.report(findMemberReference(tree, state), state);
+  }
+
+  private Description findMemberReference(MemberReferenceTree tree, VisitorState state) {
     if (!MethodNames.isReferenceNamed(tree, "gc")
         || !EXPLICIT_GC.matches(tree, state)
         || isExempt(state)) {

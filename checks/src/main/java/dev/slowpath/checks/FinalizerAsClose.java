@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
@@ -18,9 +19,11 @@ import com.sun.source.tree.StatementTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 
 /**
  * Flags a {@code finalize()} that releases a resource. The release waits for a GC to find the
@@ -52,8 +55,23 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
           + " one more GC cycle. Release it explicitly (close(), try-with-resources) and keep at most"
           + " a java.lang.ref.Cleaner as the safety net";
 
+  private final ProfiledFindings profiled;
+
+  public FinalizerAsClose() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  FinalizerAsClose(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS).withFinalizers();
+  }
+
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    return profiled.report(findMethod(tree, state), state);
+  }
+
+  private Description findMethod(MethodTree tree, VisitorState state) {
     if (tree.getName() != FINALIZE.get(state) || !tree.getParameters().isEmpty() || tree.getBody() == null) {
       return Description.NO_MATCH;
     }

@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -29,8 +30,11 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 
@@ -56,8 +60,23 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
 
   private static final String NO_FIX_TEXT = ". Move the lock around the loop by hand";
 
+  private final ProfiledFindings profiled;
+
+  public LockInLoop() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  LockInLoop(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.MONITOR_ENTER, Cost.LOCK_WAIT);
+  }
+
   @Override
   public Description matchSynchronized(SynchronizedTree tree, VisitorState state) {
+    return profiled.report(findSynchronized(tree, state), state);
+  }
+
+  private Description findSynchronized(SynchronizedTree tree, VisitorState state) {
     return CriticalSection.ofBlock(tree, state)
         .map(section -> match(section, state.getPath(), state))
         .orElse(Description.NO_MATCH);
@@ -65,6 +84,10 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "lock")
         || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
       return Description.NO_MATCH;

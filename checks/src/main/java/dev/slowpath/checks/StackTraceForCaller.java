@@ -7,6 +7,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -30,12 +31,15 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -78,8 +82,23 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
   private static final Set<String> SHARED_GETTERS =
       Set.of("getClassName", "getMethodName", "getLineNumber", "getFileName");
 
+  private final ProfiledFindings profiled;
+
+  public StackTraceForCaller() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  StackTraceForCaller(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.STACK_TRACE_ALLOCATION);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (tree.getArguments().size() == 1
         && "printStackTrace".contentEquals(MethodNames.simpleName(tree.getMethodSelect()))) {
       return matchPrintedTrace(tree, state);

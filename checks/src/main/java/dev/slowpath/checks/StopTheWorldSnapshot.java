@@ -7,6 +7,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -23,9 +24,12 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 
@@ -78,8 +82,25 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
                   state.getName("findDeadlockedThreads"),
                   state.getName("findMonitorDeadlockedThreads")));
 
+  private final ProfiledFindings profiled;
+
+  public StopTheWorldSnapshot() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  StopTheWorldSnapshot(ErrorProneFlags flags) {
+    this.profiled =
+        ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.STACK_TRACE_ALLOCATION)
+            .withVmOperations("ThreadDump", "FindDeadlocks");
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     CharSequence name = MethodNames.simpleName(tree.getMethodSelect());
     CallNames names = CALL_NAMES.get(state);
     int arguments = tree.getArguments().size();

@@ -7,6 +7,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
@@ -32,9 +33,12 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -76,8 +80,25 @@ public final class ThreadCountPolling extends BugChecker
   private static final Supplier<CallNames> CALL_NAMES =
       VisitorState.memoize(state -> new CallNames(state.getName("getAllStackTraces"), state.getName("activeCount")));
 
+  private final ProfiledFindings profiled;
+
+  public ThreadCountPolling() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  ThreadCountPolling(ErrorProneFlags flags) {
+    this.profiled =
+        ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.STACK_TRACE_ALLOCATION)
+            .withVmOperations("ThreadDump");
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!tree.getArguments().isEmpty()) {
       return Description.NO_MATCH;
     }
@@ -212,6 +233,10 @@ public final class ThreadCountPolling extends BugChecker
 
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    return profiled.report(findMemberReference(tree, state), state);
+  }
+
+  private Description findMemberReference(MemberReferenceTree tree, VisitorState state) {
     if (!MethodNames.isReferenceNamed(tree, "activeCount")
         || !activeCountCopiesThreads(state)
         || NonProductionCode.contains(state)) {

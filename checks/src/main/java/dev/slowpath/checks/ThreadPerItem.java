@@ -5,6 +5,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -19,8 +20,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 
 /**
  * Flags a platform thread started for each item of a loop (the accept loop that starts a thread
@@ -72,8 +76,23 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
           + " code waits for the threads; with --release 21 or later a virtual thread per item costs"
           + " far less";
 
+  private final ProfiledFindings profiled;
+
+  public ThreadPerItem() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  ThreadPerItem(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.BEHIND_PROFILE, Cost.THREAD_START);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     // Names compared by identity with javac's name table: this runs for every call in the build.
     CharSequence called = MethodNames.simpleName(tree.getMethodSelect());
     CallNames names = CALL_NAMES.get(state);

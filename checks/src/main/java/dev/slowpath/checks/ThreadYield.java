@@ -6,6 +6,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -33,11 +34,13 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 
 /**
  * Flags the {@code Thread.yield()} shapes that only cost: the "be nice" yield in a loop that works
@@ -80,8 +83,23 @@ public final class ThreadYield extends BugChecker implements MethodInvocationTre
           + " outnumber cores the spinner keeps the CPU from the thread it waits for (see the"
           + " check's page)";
 
+  private final ProfiledFindings profiled;
+
+  public ThreadYield() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  ThreadYield(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS);
+  }
+
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (!MethodNames.isNoArgCallNamed(tree, "yield")
         || !THREAD_YIELD.matches(tree, state)
         || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)

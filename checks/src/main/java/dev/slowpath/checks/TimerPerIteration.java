@@ -6,6 +6,7 @@ import static com.google.errorprone.matchers.Matchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -23,7 +24,10 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
+import dev.slowpath.checks.Profile.Cost;
+import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.Optional;
+import javax.inject.Inject;
 
 /**
  * Flags a new timer per call or per pass: a {@code java.util.Timer} made for one call (a thread
@@ -84,8 +88,23 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
           + " the last timeout period. setRemoveOnCancelPolicy(true) removes each one when it is"
           + " cancelled";
 
+  private final ProfiledFindings profiled;
+
+  public TimerPerIteration() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  TimerPerIteration(ErrorProneFlags flags) {
+    this.profiled = ProfiledFindings.of(this, flags, Tier.ALWAYS, Cost.THREAD_START);
+  }
+
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
+    return profiled.report(findNewClass(tree, state), state);
+  }
+
+  private Description findNewClass(NewClassTree tree, VisitorState state) {
     if (!isUtilTimer(tree, state) || !isPerCallTimer(state.getPath()) || NonProductionCode.contains(state)) {
       return Description.NO_MATCH;
     }
@@ -108,6 +127,10 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return profiled.report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     // Names compared by identity with javac's name table: this runs for every call in the build.
     CharSequence called = MethodNames.simpleName(tree.getMethodSelect());
     CallNames names = CALL_NAMES.get(state);

@@ -21,8 +21,16 @@ final class PatchMode {
    * javacOptions} are the build's own ({@code --release 17}): some fixes depend on the release.
    */
   static String patch(String checks, String fileName, String source, String... javacOptions) {
+    return patch(checks, fileName, source, List.of(), javacOptions);
+  }
+
+  /** The same, with more Error Prone flags for the patch run ({@code -XepOpt:...}). */
+  static String patch(
+      String checks, String fileName, String source, List<String> errorProneFlags, String... javacOptions) {
     Path file = Javac.write(fileName, source);
-    compileOrFail(file, List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"), javacOptions);
+    List<String> flags = new java.util.ArrayList<>(List.of("-XepPatchChecks:" + checks, "-XepPatchLocation:IN_PLACE"));
+    flags.addAll(errorProneFlags);
+    compileOrFail(file, flags, javacOptions);
     String patched = read(file);
     compileOrFail(file, List.of(), javacOptions);
     return patched;
@@ -30,8 +38,14 @@ final class PatchMode {
 
   /** Patches twice: the second run must change nothing. */
   static String patchConverged(String checks, String fileName, String source, String... javacOptions) {
-    String once = patch(checks, fileName, source, javacOptions);
-    String twice = patch(checks, fileName, once, javacOptions);
+    return patchConverged(checks, fileName, source, List.of(), javacOptions);
+  }
+
+  /** The same, with more Error Prone flags for both patch runs. */
+  static String patchConverged(
+      String checks, String fileName, String source, List<String> errorProneFlags, String... javacOptions) {
+    String once = patch(checks, fileName, source, errorProneFlags, javacOptions);
+    String twice = patch(checks, fileName, once, errorProneFlags, javacOptions);
     if (!once.equals(twice)) {
       throw new AssertionError("a second patch run changed the file:\n" + once + "\n---\n" + twice);
     }

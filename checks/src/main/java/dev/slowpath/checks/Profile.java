@@ -1,0 +1,374 @@
+package dev.slowpath.checks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * What a Java Flight Recorder recording measured, indexed by the method of the application it
+ * measured it in: CPU samples (inclusive and self), and per {@link Cost} the events, their time
+ * and their bytes, per method and per line of that method.
+ *
+ * <p>An event is credited to every method of the application on its stack, once per method (a
+ * recursive method is not counted twice), at the line that method's frame was executing. Frames
+ * of the JDK ({@code java.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*}) are never code
+ * being compiled, so they are not indexed. A frame of a lambda body ({@code lambda$handle$0}) is
+ * credited to the method the lambda was written in ({@code handle}); javac names lambdas in a
+ * constructor or field initializer {@code lambda$new$N} and in a static initializer {@code
+ * lambda$static$N}.
+ */
+final class Profile {
+
+  /** The costs a check can point at in a recording, each measured by its own JFR event. */
+  enum Cost {
+    /** {@code jdk.JavaMonitorEnter}: a thread waited to enter a contended monitor. */
+    MONITOR_ENTER,
+    /** {@code jdk.ThreadPark} under {@code ReentrantLock} / {@code ReentrantReadWriteLock}: a lock wait. */
+    LOCK_WAIT,
+    /** {@code jdk.VirtualThreadPinned}: a virtual thread blocked while pinned to its carrier (JDK 21+). */
+    PINNED,
+    /** {@code jdk.ThreadStart}, on the stack of the thread that called {@code start()}. */
+    THREAD_START,
+    /** {@code jdk.ThreadSleep}. */
+    SLEEP,
+    /** {@code jdk.SystemGC}: a collection asked for by {@code System.gc()} / {@code Runtime.gc()}. */
+    SYSTEM_GC,
+    /** {@code jdk.ObjectAllocationSample} of a {@code byte[]}, {@code char[]} or {@code ByteBuffer}. */
+    BUFFER_ALLOCATION,
+    /** {@code jdk.ObjectAllocationSample} of a box ({@code Integer}, {@code Long}, ...) or a varargs {@code Object[]}. */
+    BOX_ALLOCATION,
+    /**
+     * {@code jdk.ObjectAllocationSample} under a JDK method that takes stack traces ({@code
+     * Throwable.getStackTrace}, {@code Thread.getStackTrace}, ...). Thread snapshots taken at a
+     * safepoint ({@code Thread.getAllStackTraces}, {@code ThreadMXBean.getThreadInfo}) allocate in
+     * the VM and are not sampled: they show as VM operations, see {@link #vmOperation}.
+     */
+    STACK_TRACE_ALLOCATION,
+  }
+
+  /** How many events, how long they lasted and how many bytes they weighed. */
+  static final class Tally {
+    long events;
+    long nanos;
+    long bytes;
+
+    void add(long nanos, long bytes) {
+      this.events++;
+      this.nanos += nanos;
+      this.bytes += bytes;
+    }
+
+    void addAll(Tally other) {
+      this.events += other.events;
+      this.nanos += other.nanos;
+      this.bytes += other.bytes;
+    }
+  }
+
+  /** A method of the application, as the recording saw it. */
+  static final class Place {
+    long cpuSelf;
+    long cpuInclusive;
+    final Map<Cost, Tally> costs = new EnumMap<>(Cost.class);
+    /** Line number to the costs recorded while this method's frame was at that line. */
+    final Map<Integer, Map<Cost, Tally>> costsByLine = new HashMap<>();
+
+    Tally cost(Cost cost) {
+      return costs.getOrDefault(cost, EMPTY);
+    }
+
+    /** The costs recorded at lines {@code first} to {@code last} of this method. */
+    Tally cost(Cost cost, int first, int last) {
+      Tally sum = new Tally();
+      costsByLine.forEach(
+          (line, costs) -> {
+            if (line >= first && line <= last && costs.containsKey(cost)) {
+              sum.addAll(costs.get(cost));
+            }
+          });
+      return sum;
+    }
+  }
+
+  static final Tally EMPTY = new Tally();
+
+  // RecordedClass names arrays as the JVM does: "[B" is byte[], "[Ljava.lang.Object;" Object[].
+  private static final Set<String> BUFFER_CLASSES =
+      Set.of("[B", "[C", "java.nio.HeapByteBuffer", "java.nio.DirectByteBuffer");
+
+  private static final Set<String> BOX_CLASSES =
+      Set.of(
+          "java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character",
+          "java.lang.Float", "java.lang.Double", "[Ljava.lang.Object;");
+
+  /** JDK methods that walk thread stacks: {@code Thread}, {@code Throwable}, the thread MXBean, thread groups. */
+  private static final Predicate<RecordedFrame> TAKES_STACK_TRACES =
+      frame -> {
+        String type = frame.getMethod().getType().getName();
+        String name = frame.getMethod().getName();
+        switch (type) {
+          case "java.lang.Thread":
+            return name.equals("getAllStackTraces") || name.equals("getStackTrace") || name.equals("dumpThreads");
+          case "java.lang.Throwable":
+            return name.equals("getStackTrace") || name.equals("getOurStackTrace") || name.equals("fillInStackTrace");
+          case "java.lang.ThreadGroup":
+            return name.equals("activeCount") || name.equals("enumerate");
+          case "sun.management.ThreadImpl":
+            return !name.startsWith("getThreadCount") && !name.startsWith("getDaemonThreadCount");
+          default:
+            return false;
+        }
+      };
+
+  private final Map<MethodKey, Place> byDescriptor = new HashMap<>();
+  private final Map<MethodKey, Place> byName = new HashMap<>();
+  private final Map<String, Long> finalizersRun = new HashMap<>();
+  private final Map<String, Tally> vmOperations = new HashMap<>();
+  private final Map<String, Map<String, Long>> vmOperationCallers = new HashMap<>();
+  private final Set<String> types = new HashSet<>();
+  private long cpuSamples;
+
+  /** A method by its class's binary name, its name and (for {@link #byDescriptor}) its JVM descriptor. */
+  record MethodKey(String type, String name, String descriptor) {}
+
+  private Profile() {}
+
+  /** Reads a recording; throws what {@link RecordingFile} throws for a file that is not one. */
+  static Profile read(Path file) throws IOException {
+    Profile profile = new Profile();
+    try (RecordingFile recording = new RecordingFile(file)) {
+      while (recording.hasMoreEvents()) {
+        profile.add(recording.readEvent());
+      }
+    }
+    return profile;
+  }
+
+  /** The method with this JVM descriptor, or null when the recording never saw it. */
+  Place method(String type, String name, String descriptor) {
+    return byDescriptor.get(new MethodKey(type, name, descriptor));
+  }
+
+  /** Every method of this name in the class, and the lambdas written in them; null when never seen. */
+  Place methodsNamed(String type, String name) {
+    return byName.get(new MethodKey(type, name, null));
+  }
+
+  /** All descriptors recorded for methods of this name in this class. */
+  List<String> descriptors(String type, String name) {
+    return byDescriptor.keySet().stream()
+        .filter(k -> k.type().equals(type) && k.name().equals(name))
+        .map(MethodKey::descriptor)
+        .toList();
+  }
+
+  long cpuSamples() {
+    return cpuSamples;
+  }
+
+  /** How many finalizers of this class ran ({@code jdk.FinalizerStatistics}, JDK 18+), or 0. */
+  long finalizersRun(String type) {
+    return finalizersRun.getOrDefault(type, 0L);
+  }
+
+  /**
+   * VM operations of this name ({@code ThreadDump}, {@code FindDeadlocks}, ...) in the whole
+   * recording. {@code jdk.ExecuteVMOperation} has no stack trace: it names only the thread that
+   * asked for the operation.
+   */
+  Tally vmOperation(String name) {
+    return vmOperations.getOrDefault(name, EMPTY);
+  }
+
+  /** The threads that asked for VM operations of this name, and how often each did. */
+  Map<String, Long> vmOperationCallers(String name) {
+    return vmOperationCallers.getOrDefault(name, Map.of());
+  }
+
+  /** Whether any frame of the recording is in a class whose binary name starts with {@code prefix}. */
+  boolean hasTypesUnder(String prefix) {
+    return types.stream().anyMatch(t -> t.startsWith(prefix));
+  }
+
+  // ------------------------------------------------------------------------------------ reading
+
+  private void add(RecordedEvent event) {
+    switch (event.getEventType().getName()) {
+      case "jdk.ExecutionSample":
+        cpuSamples++;
+        credit(event.getStackTrace(), null, 0, 0, true);
+        break;
+      case "jdk.JavaMonitorEnter":
+        credit(event.getStackTrace(), Cost.MONITOR_ENTER, nanos(event), 0, false);
+        break;
+      case "jdk.ThreadPark":
+        if (anyFrame(event.getStackTrace(), Profile::isReentrantLock)) {
+          credit(event.getStackTrace(), Cost.LOCK_WAIT, nanos(event), 0, false);
+        }
+        break;
+      case "jdk.VirtualThreadPinned":
+        credit(event.getStackTrace(), Cost.PINNED, nanos(event), 0, false);
+        break;
+      case "jdk.ThreadStart":
+        credit(event.getStackTrace(), Cost.THREAD_START, 0, 0, false);
+        break;
+      case "jdk.ThreadSleep":
+        credit(event.getStackTrace(), Cost.SLEEP, nanos(event), 0, false);
+        break;
+      case "jdk.SystemGC":
+        credit(event.getStackTrace(), Cost.SYSTEM_GC, nanos(event), 0, false);
+        break;
+      case "jdk.ObjectAllocationSample":
+        addAllocation(event);
+        break;
+      case "jdk.ExecuteVMOperation":
+        String operation = event.getString("operation");
+        vmOperations.computeIfAbsent(operation, k -> new Tally()).add(nanos(event), 0);
+        RecordedThread caller = event.getThread("caller");
+        if (caller != null && caller.getJavaName() != null) {
+          vmOperationCallers.computeIfAbsent(operation, k -> new HashMap<>()).merge(caller.getJavaName(), 1L, Long::sum);
+        }
+        break;
+      case "jdk.FinalizerStatistics":
+        RecordedClass finalizable = event.getClass("finalizableClass");
+        if (finalizable != null) {
+          // Cumulative per class, emitted again at the end of every chunk: keep the last, largest.
+          finalizersRun.merge(finalizable.getName(), event.getLong("totalFinalizersRun"), Math::max);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void addAllocation(RecordedEvent event) {
+    RecordedClass allocated = event.getClass("objectClass");
+    if (allocated == null) {
+      return;
+    }
+    long weight = event.getLong("weight");
+    String name = allocated.getName();
+    if (anyFrame(event.getStackTrace(), TAKES_STACK_TRACES)) {
+      credit(event.getStackTrace(), Cost.STACK_TRACE_ALLOCATION, 0, weight, false);
+    } else if (BUFFER_CLASSES.contains(name)) {
+      credit(event.getStackTrace(), Cost.BUFFER_ALLOCATION, 0, weight, false);
+    } else if (BOX_CLASSES.contains(name)) {
+      credit(event.getStackTrace(), Cost.BOX_ALLOCATION, 0, weight, false);
+    }
+  }
+
+  private static boolean isReentrantLock(RecordedFrame frame) {
+    String type = frame.getMethod().getType().getName();
+    return type.startsWith("java.util.concurrent.locks.ReentrantLock")
+        || type.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock");
+  }
+
+  private static boolean anyFrame(RecordedStackTrace stack, Predicate<RecordedFrame> test) {
+    if (stack == null) {
+      return false;
+    }
+    for (RecordedFrame frame : stack.getFrames()) {
+      if (frame.isJavaFrame() && frame.getMethod() != null && test.test(frame)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long nanos(RecordedEvent event) {
+    Duration duration = event.getDuration();
+    return duration.isNegative() ? 0 : duration.toNanos();
+  }
+
+  /**
+   * Credits one event to every method of the application on its stack: once per method, at the
+   * line its (innermost) frame was at; a CPU sample also to the top frame's method as self time.
+   */
+  private void credit(RecordedStackTrace stack, Cost cost, long nanos, long bytes, boolean cpu) {
+    if (stack == null) {
+      return;
+    }
+    Set<MethodKey> credited = new HashSet<>();
+    boolean top = true;
+    for (RecordedFrame frame : stack.getFrames()) {
+      RecordedMethod method = frame.getMethod();
+      if (!frame.isJavaFrame() || method == null || method.getType() == null) {
+        top = false;
+        continue;
+      }
+      String type = method.getType().getName();
+      if (isJdk(type)) {
+        top = false;
+        continue;
+      }
+      types.add(type);
+      String name = method.getName();
+      String lambdaHost = lambdaHost(name);
+      MethodKey byNameKey = new MethodKey(type, lambdaHost != null ? lambdaHost : name, null);
+      MethodKey exactKey = lambdaHost != null ? null : new MethodKey(type, name, method.getDescriptor());
+      int line = frame.getLineNumber();
+      if (credited.add(byNameKey)) {
+        record(byName.computeIfAbsent(byNameKey, k -> new Place()), cost, nanos, bytes, cpu, top, line);
+      }
+      if (exactKey != null && credited.add(exactKey)) {
+        record(byDescriptor.computeIfAbsent(exactKey, k -> new Place()), cost, nanos, bytes, cpu, top, line);
+      }
+      top = false;
+    }
+  }
+
+  private static void record(Place place, Cost cost, long nanos, long bytes, boolean cpu, boolean top, int line) {
+    if (cpu) {
+      place.cpuInclusive++;
+      if (top) {
+        place.cpuSelf++;
+      }
+      return;
+    }
+    place.costs.computeIfAbsent(cost, k -> new Tally()).add(nanos, bytes);
+    if (line > 0) {
+      place.costsByLine
+          .computeIfAbsent(line, k -> new EnumMap<>(Cost.class))
+          .computeIfAbsent(cost, k -> new Tally())
+          .add(nanos, bytes);
+    }
+  }
+
+  /** The method a lambda body was written in, from javac's {@code lambda$<method>$<n>}; else null. */
+  static String lambdaHost(String name) {
+    if (!name.startsWith("lambda$")) {
+      return null;
+    }
+    int end = name.indexOf('$', "lambda$".length());
+    if (end < 0) {
+      return null;
+    }
+    String host = name.substring("lambda$".length(), end);
+    switch (host) {
+      case "new":
+        return "<init>";
+      case "static":
+        return "<clinit>";
+      default:
+        return host;
+    }
+  }
+
+  private static boolean isJdk(String type) {
+    return type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.") || type.startsWith("com.sun.");
+  }
+}

@@ -1,0 +1,109 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.VisitorState;
+import com.sun.tools.javac.util.Context;
+import com.sun.tools.javac.util.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The recording named by {@code -XepOpt:Slowpath:Profile=<file.jfr>}, read once and shared by
+ * every check and compilation unit: per javac invocation (its {@link Context}) the lookup is
+ * done once, and across invocations in one JVM (a Maven reactor compiling module after module)
+ * the last recording read is kept while its path, size and modification time stay the same.
+ *
+ * <p>A recording that cannot be used is one warning per javac invocation, printed as a raw line
+ * so that {@code -Werror} cannot turn it into a failed build, and the checks report as they do
+ * without a profile.
+ */
+final class Profiles {
+  static final String PROFILE_FLAG = "Slowpath:Profile";
+
+  private record FileState(Path path, long size, long modified) {}
+
+  private record Loaded(FileState file, Profile profile, String problem) {}
+
+  /** How many recordings this JVM has read: the cache's test. */
+  private static final AtomicInteger READS = new AtomicInteger();
+
+  /** The last recording read in this JVM. */
+  private static Loaded lastRead;
+
+  private static final Map<Context, Optional<Profile>> BY_COMPILATION =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static final Map<Context, Set<String>> WARNED = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private Profiles() {}
+
+  /** The recording for this javac invocation, or empty (after one warning) when it cannot be used. */
+  static Optional<Profile> forCompilation(String file, VisitorState state) {
+    Context context = state.context;
+    Optional<Profile> known = BY_COMPILATION.get(context);
+    if (known != null) {
+      return known;
+    }
+    Loaded loaded = load(file);
+    if (loaded.problem() != null) {
+      warnOnce(state, "profile " + file + ": " + loaded.problem() + "; the checks report as without a profile");
+    } else if (loaded.profile().cpuSamples() == 0) {
+      warnOnce(
+          state,
+          "profile " + file + " has no CPU samples (jdk.ExecutionSample): record with settings=profile;"
+              + " the checks use only the events it has");
+    }
+    Optional<Profile> profile = Optional.ofNullable(loaded.profile());
+    BY_COMPILATION.put(context, profile);
+    return profile;
+  }
+
+  private static synchronized Loaded load(String name) {
+    Path path;
+    FileState file;
+    try {
+      path = Paths.get(name).toAbsolutePath().normalize();
+      if (!Files.isRegularFile(path)) {
+        return new Loaded(null, null, "no such file (a relative path is read from " + Paths.get("").toAbsolutePath() + ")");
+      }
+      file = new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis());
+    } catch (IOException | RuntimeException e) {
+      return new Loaded(null, null, "cannot read it (" + e + ")");
+    }
+    if (lastRead != null && lastRead.file().equals(file)) {
+      return lastRead;
+    }
+    Loaded loaded;
+    try {
+      READS.incrementAndGet();
+      loaded = new Loaded(file, Profile.read(path), null);
+    } catch (IOException | RuntimeException e) {
+      loaded = new Loaded(file, null, "not a readable JFR recording (" + e.getMessage() + ")");
+    } catch (LinkageError e) {
+      // A runtime image without the jdk.jfr module (jlink'ed without it).
+      loaded = new Loaded(file, null, "this JDK cannot read JFR recordings (" + e + ")");
+    }
+    lastRead = loaded;
+    return loaded;
+  }
+
+  static int reads() {
+    return READS.get();
+  }
+
+  /** Prints a warning once per javac invocation, as a raw line: never an error, even with -Werror. */
+  static void warnOnce(VisitorState state, String message) {
+    Set<String> warned = WARNED.computeIfAbsent(state.context, c -> Collections.synchronizedSet(new HashSet<>()));
+    if (warned.add(message)) {
+      Log.instance(state.context).printRawLines(Log.WriterKind.WARNING, "warning: [Slowpath] " + message);
+    }
+  }
+}
