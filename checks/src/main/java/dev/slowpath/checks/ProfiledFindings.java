@@ -144,11 +144,10 @@ final class ProfiledFindings implements Serializable {
     if (profile.cpuSamples() > 0) {
       long inclusive = place == null ? 0 : place.cpuInclusive;
       cpuPercent = 100.0 * inclusive / profile.cpuSamples();
-      evidence.add(
-          inclusive == 0
-              ? "no CPU samples in this method"
-              : "method in " + percent(cpuPercent) + " of CPU samples (self "
-                  + percent(100.0 * place.cpuSelf / profile.cpuSamples()) + ")");
+      String self = place == null || place.cpuSelf == 0
+          ? ""
+          : " (self " + percent(100.0 * place.cpuSelf / profile.cpuSamples()) + ")";
+      evidence.add(inclusive == 0 ? "no CPU samples in this method" : "method in " + percent(cpuPercent) + " of CPU samples" + self);
     }
     boolean events = false;
     int[] lines = lines(state);

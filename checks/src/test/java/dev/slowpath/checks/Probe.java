@@ -22,6 +22,26 @@ import javax.tools.ToolProvider;
 final class Probe {
   private Probe() {}
 
+  /** A class loader over these source files, compiled together; its parent is the platform loader. */
+  static URLClassLoader compile(List<Path> sources) {
+    try {
+      Path classes = Files.createTempDirectory("slowpath-probe");
+      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+      StringWriter output = new StringWriter();
+      try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
+        boolean ok =
+            javac
+                .getTask(output, files, null, List.of("-g", "-d", classes.toString()), null,
+                    files.getJavaFileObjectsFromPaths(sources))
+                .call();
+        assertTrue(ok, output::toString);
+      }
+      return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A class loader over the compiled {@code source}; its parent is the platform loader. */
   static URLClassLoader compile(String fileName, String source) {
     try {

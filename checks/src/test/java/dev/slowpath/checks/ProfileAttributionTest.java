@@ -46,7 +46,7 @@ final class ProfileAttributionTest {
     "package com.acme.place;",
     "public class Places {",
     "  static {",
-    "    // BUG: Diagnostic contains: profile: no CPU samples in this method; 1 thread start here",
+    "    // BUG: Diagnostic contains: 1 thread start here",
     "    new Thread(() -> {}).start();",
     "  }",
     "  static void startOne() {",
