@@ -2,6 +2,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +96,12 @@ public class Harness {
     String timings = option(args, "--timings=");
     if (timings != null) {
       harness.timings(libraries, Integer.parseInt(timings));
+      return;
+    }
+    String profiled = option(args, "--profiled=");
+    if (profiled != null) {
+      String reps = option(args, "--repetitions=");
+      harness.profiled(libraries, Integer.parseInt(profiled), reps == null ? 5 : Integer.parseInt(reps));
       return;
     }
     String overhead = option(args, "--overhead=");
@@ -359,83 +368,180 @@ public class Harness {
    * Unlike whole-compile ratios, this attributes the cost to each check, below the machine's noise.
    */
   void timings(List<Library> libraries, int repetitions) throws IOException, InterruptedException {
-    Set<String> ours = Set.of(checks.split(","));
-    Map<String, Object> report = reportHeader("one javac + Error Prone compilation per fresh JVM, in-process; ErrorProneTimings"
-        + " (check_api) gives the time spent in each checker's matchers; medians over the repetitions."
-        + " allCheckersMillis sums every checker, Error Prone's defaults and Slowpath's");
+    Map<String, Object> report = reportHeader(TIMINGS_METHOD);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Library library : libraries) {
-      Path dir = work.resolve(library.name());
-      Path original = dir.resolve("original");
-      String classpath = prepare(library, dir, original);
-      List<String> sources = sources(original, library);
-      Path classes = dir.resolve("timings-classes");
-      Files.createDirectories(classes);
-      List<String> options = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classpath,
-          "-processorpath", slowpathProcessorPath(), "-proc:none", "-source", SOURCE, "-encoding", library.encoding(),
-          "-Xmaxwarns", "100000", "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
-          "-Xplugin:ErrorProne -XepAllErrorsAsWarnings -XepDisableWarningsInGeneratedCode"));
-      Path optionsFile = dir.resolve("timings.options");
-      Path sourcesFile = dir.resolve("timings.sources");
-      Files.write(optionsFile, options);
-      Files.write(sourcesFile, sources.stream().map(s -> original.resolve(s).toString()).collect(Collectors.toList()));
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      javacVmFlags.forEach(f -> command.add(f.substring(2))); // the same exports, without -J
-      command.addAll(List.of("-cp", slowpathProcessorPath(), repo.resolve("benchmarks/realworld/Timings.java").toString(),
-          optionsFile.toString(), sourcesFile.toString()));
-      Map<String, List<Double>> perCheck = new TreeMap<>();
-      List<Double> wall = new ArrayList<>(), slowpath = new ArrayList<>(), all = new ArrayList<>();
-      List<Double> typicalDefault = new ArrayList<>();
-      int defaultChecks = 0;
-      for (int i = 0; i < repetitions; i++) {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-        if (process.waitFor() != 0 || !output.contains("\"ok\": true")) {
-          throw new IllegalStateException(library.name() + ": timed compilation failed:\n" + output);
-        }
-        String line = output.lines().filter(l -> l.startsWith("{\"ok\"")).findFirst().orElseThrow();
-        Matcher wallMatch = Pattern.compile("\"wallMillis\": ([0-9.]+)").matcher(line);
-        wallMatch.find();
-        wall.add(Double.parseDouble(wallMatch.group(1)));
-        Matcher m = TIMING.matcher(line.substring(line.indexOf("\"checkerMillis\"")));
-        double sumOurs = 0, sumAll = 0;
-        List<Double> theirs = new ArrayList<>();
-        while (m.find()) {
-          double millis = Double.parseDouble(m.group(2));
-          sumAll += millis;
-          if (ours.contains(m.group(1))) {
-            sumOurs += millis;
-            perCheck.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(millis);
-          } else {
-            theirs.add(millis);
-          }
-        }
-        slowpath.add(sumOurs);
-        all.add(sumAll);
-        defaultChecks = theirs.size();
-        typicalDefault.add(percentile(sorted(theirs), 0.5));
-        System.out.printf(Locale.ROOT, "   %s rep %d: compile %.0f ms, all checkers %.0f ms, Slowpath %.1f ms%n",
-            library.name(), i + 1, last(wall), sumAll, sumOurs);
-      }
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("library", library.coordinates());
-      row.put("files", sources.size());
-      row.put("repetitions", repetitions);
-      row.put("compileMillis", quartiles(wall));
-      row.put("allCheckersMillis", quartiles(all));
-      row.put("slowpathMillis", quartiles(slowpath));
-      row.put("slowpathShareOfCompile", percentile(sorted(slowpath), 0.5) / percentile(sorted(wall), 0.5));
-      row.put("errorProneChecksTimed", defaultChecks);
-      row.put("medianErrorProneCheckMillis", quartiles(typicalDefault));
-      Map<String, Object> checks = new LinkedHashMap<>();
-      perCheck.forEach((check, millis) -> checks.put(check, quartiles(millis)));
-      row.put("perCheckMillis", checks);
-      rows.add(row);
+      rows.add(timeChecks(library, repetitions, ""));
     }
     report.put("results", rows);
     Path out = repo.resolve("benchmarks/results/realworld-timings-jdk" + Runtime.version().feature() + ".json");
     Files.writeString(out, Json.write(report) + "\n", UTF_8);
     System.out.println("wrote " + repo.relativize(out));
+  }
+
+  private static final String TIMINGS_METHOD =
+      "one javac + Error Prone compilation per fresh JVM, in-process; ErrorProneTimings"
+          + " (check_api) gives the time spent in each checker's matchers; medians over the repetitions."
+          + " allCheckersMillis sums every checker, Error Prone's defaults and Slowpath's";
+
+  /** Error Prone's clock over {@code repetitions} compilations of the library, with more Error Prone flags. */
+  private Map<String, Object> timeChecks(Library library, int repetitions, String errorProneFlags)
+      throws IOException, InterruptedException {
+    Set<String> ours = Set.of(checks.split(","));
+    Path dir = work.resolve(library.name());
+    Path original = dir.resolve("original");
+    String classpath = prepare(library, dir, original);
+    List<String> sources = sources(original, library);
+    Path classes = dir.resolve("timings-classes");
+    Files.createDirectories(classes);
+    List<String> options = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classpath,
+        "-processorpath", slowpathProcessorPath(), "-proc:none", "-source", SOURCE, "-encoding", library.encoding(),
+        "-Xmaxwarns", "100000", "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
+        ("-Xplugin:ErrorProne -XepAllErrorsAsWarnings -XepDisableWarningsInGeneratedCode " + errorProneFlags).trim()));
+    Path optionsFile = dir.resolve("timings.options");
+    Path sourcesFile = dir.resolve("timings.sources");
+    Files.write(optionsFile, options);
+    Files.write(sourcesFile, sources.stream().map(s -> original.resolve(s).toString()).collect(Collectors.toList()));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    javacVmFlags.forEach(f -> command.add(f.substring(2))); // the same exports, without -J
+    command.addAll(List.of("-cp", slowpathProcessorPath(), repo.resolve("benchmarks/realworld/Timings.java").toString(),
+        optionsFile.toString(), sourcesFile.toString()));
+    Map<String, List<Double>> perCheck = new TreeMap<>();
+    List<Double> wall = new ArrayList<>(), slowpath = new ArrayList<>(), all = new ArrayList<>();
+    List<Double> typicalDefault = new ArrayList<>();
+    int defaultChecks = 0;
+    for (int i = 0; i < repetitions; i++) {
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+      if (process.waitFor() != 0 || !output.contains("\"ok\": true")) {
+        throw new IllegalStateException(library.name() + ": timed compilation failed:\n" + output);
+      }
+      String line = output.lines().filter(l -> l.startsWith("{\"ok\"")).findFirst().orElseThrow();
+      Matcher wallMatch = Pattern.compile("\"wallMillis\": ([0-9.]+)").matcher(line);
+      wallMatch.find();
+      wall.add(Double.parseDouble(wallMatch.group(1)));
+      Matcher m = TIMING.matcher(line.substring(line.indexOf("\"checkerMillis\"")));
+      double sumOurs = 0, sumAll = 0;
+      List<Double> theirs = new ArrayList<>();
+      while (m.find()) {
+        double millis = Double.parseDouble(m.group(2));
+        sumAll += millis;
+        if (ours.contains(m.group(1))) {
+          sumOurs += millis;
+          perCheck.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(millis);
+        } else {
+          theirs.add(millis);
+        }
+      }
+      slowpath.add(sumOurs);
+      all.add(sumAll);
+      defaultChecks = theirs.size();
+      typicalDefault.add(percentile(sorted(theirs), 0.5));
+      System.out.printf(Locale.ROOT, "   %s rep %d: compile %.0f ms, all checkers %.0f ms, Slowpath %.1f ms%n",
+          library.name(), i + 1, last(wall), sumAll, sumOurs);
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("library", library.coordinates());
+    row.put("files", sources.size());
+    row.put("repetitions", repetitions);
+    row.put("compileMillis", quartiles(wall));
+    row.put("allCheckersMillis", quartiles(all));
+    row.put("slowpathMillis", quartiles(slowpath));
+    row.put("slowpathShareOfCompile", percentile(sorted(slowpath), 0.5) / percentile(sorted(wall), 0.5));
+    row.put("errorProneChecksTimed", defaultChecks);
+    row.put("medianErrorProneCheckMillis", quartiles(typicalDefault));
+    Map<String, Object> checks = new LinkedHashMap<>();
+    perCheck.forEach((check, millis) -> checks.put(check, quartiles(millis)));
+    row.put("perCheckMillis", checks);
+    return row;
+  }
+
+  // ---------------------------------------------------------------- with a recording of the library at work
+
+  /**
+   * For each library with a load program ({@code loads/<name>.java}): runs it for {@code seconds}
+   * under {@code -XX:StartFlightRecording=settings=profile}, times reading the recording the way
+   * the checks do ({@code Profile.read}, cold and warm), compiles the library with {@code
+   * -XepOpt:Slowpath:Profile} and records the findings, and times the checks with and without
+   * the profile on Error Prone's clock. Results: benchmarks/results/realworld-profile-jdkN.json
+   * and realworld-profile-<name>-findings.txt beside it (the numbers in them are this run's).
+   */
+  void profiled(List<Library> libraries, int seconds, int repetitions) throws Exception {
+    Map<String, Object> report = reportHeader("the load runs under -XX:StartFlightRecording=settings=profile; readMillis:"
+        + " Profile.read of the recording in this JVM, the first (cold) and the median of the next ones (warm);"
+        + " timings: " + TIMINGS_METHOD + ", without and with -XepOpt:Slowpath:Profile");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Library library : libraries) {
+      Path load = repo.resolve("benchmarks/realworld/loads/" + library.name() + ".java");
+      if (!Files.exists(load)) {
+        System.out.println("== " + library.name() + ": no load program (" + repo.relativize(load) + "), skipped");
+        continue;
+      }
+      System.out.println("== " + library.name() + ": " + seconds + " s of " + repo.relativize(load) + " under JFR");
+      Path dir = work.resolve(library.name());
+      Path original = dir.resolve("original");
+      String classpath = prepare(library, dir, original);
+      List<String> sources = sources(original, library);
+      Path recording = dir.resolve("load.jfr");
+      Files.deleteIfExists(recording);
+      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:StartFlightRecording=filename=" + recording + ",settings=profile", "-cp", classpath, load.toString(),
+          Integer.toString(seconds));
+      Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(library.name() + ": the load failed");
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("library", library.coordinates());
+      row.put("loadSeconds", seconds);
+      row.put("recordingBytes", Files.size(recording));
+      row.put("readMillis", readTimes(recording, repetitions));
+      System.out.printf(Locale.ROOT, "   recording %.1f MB, read %s%n", Files.size(recording) / 1e6, row.get("readMillis"));
+
+      Compilation plain = javac(original, sources, classpath, slowpathProcessorPath(), List.of("-encoding", library.encoding()));
+      Compilation withProfile = javac(original, sources, classpath, slowpathProcessorPath(),
+          List.of("-encoding", library.encoding(), "-XepOpt:Slowpath:Profile=" + recording));
+      if (!plain.success() || !withProfile.success()) {
+        throw new IllegalStateException(library.name() + " did not compile:\n" + tail(withProfile.output()));
+      }
+      List<String> before = findings(plain.output(), original);
+      List<String> after = findings(withProfile.output(), original);
+      String warnings = withProfile.output().lines().filter(l -> l.startsWith("warning: [Slowpath]"))
+          .collect(Collectors.joining("\n"));
+      row.put("findingsWithoutProfile", before.size());
+      row.put("findingsWithProfile", after.size());
+      row.put("profileWarnings", warnings);
+      Path findingsFile = repo.resolve("benchmarks/results/realworld-profile-" + library.name() + "-findings.txt");
+      Files.writeString(findingsFile, String.join("\n", after) + "\n", UTF_8);
+      System.out.printf(Locale.ROOT, "   findings: %d without the profile, %d with it%s%n", before.size(), after.size(),
+          warnings.isEmpty() ? "" : "\n   " + warnings);
+
+      row.put("timingsWithoutProfile", timeChecks(library, repetitions, ""));
+      row.put("timingsWithProfile", timeChecks(library, repetitions, "-XepOpt:Slowpath:Profile=" + recording));
+      rows.add(row);
+    }
+    report.put("results", rows);
+    Path out = repo.resolve("benchmarks/results/realworld-profile-jdk" + Runtime.version().feature() + ".json");
+    Files.writeString(out, Json.write(report) + "\n", UTF_8);
+    System.out.println("wrote " + repo.relativize(out));
+  }
+
+  /** Profile.read of the checks jar, here: the first read, and the median of {@code warm} more. */
+  private Map<String, Object> readTimes(Path recording, int warm) throws Exception {
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {checksJar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      Method read = loader.loadClass("dev.slowpath.checks.Profile").getDeclaredMethod("read", Path.class);
+      read.setAccessible(true);
+      List<Double> times = new ArrayList<>();
+      for (int i = 0; i <= warm; i++) {
+        long start = System.nanoTime();
+        read.invoke(null, recording);
+        times.add((System.nanoTime() - start) / 1e6);
+      }
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("cold", times.get(0));
+      result.put("warm", percentile(sorted(times.subList(1, times.size())), 0.5));
+      return result;
+    }
   }
 
   private static List<Double> sorted(List<Double> values) {
@@ -640,7 +746,7 @@ public class Harness {
       } else if (value instanceof Number n) {
         out.append(n);
       } else {
-        out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
       }
     }
   }

@@ -1,22 +1,26 @@
 package dev.slowpath.checks;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * What a Java Flight Recorder recording measured, indexed by the method of the application it
@@ -81,6 +85,8 @@ final class Profile {
 
   /** A method of the application, as the recording saw it. */
   static final class Place {
+    /** The last event credited here: an event is credited once per method, however deep its recursion. */
+    private long lastEvent = -1;
     long cpuSelf;
     long cpuInclusive;
     final Map<Cost, Tally> costs = new EnumMap<>(Cost.class);
@@ -140,20 +146,47 @@ final class Profile {
   private final Map<String, Tally> vmOperations = new HashMap<>();
   private final Map<String, Map<String, Long>> vmOperationCallers = new HashMap<>();
   private final Set<String> types = new HashSet<>();
+  /** What each recorded method is: the parser hands out one RecordedMethod object per method. */
+  private final Map<RecordedMethod, Frame> frames = new IdentityHashMap<>();
   private long cpuSamples;
+  private long events;
+
+  /** A frame's method as indexed: all methods of its name (and lambdas in them), and it exactly. */
+  private record Frame(Place byName, Place exact) {}
+
+  /** A frame of the JDK, or of no method: not indexed. */
+  private static final Frame NOT_INDEXED = new Frame(null, null);
 
   /** A method by its class's binary name, its name and (for {@link #byDescriptor}) its JVM descriptor. */
   record MethodKey(String type, String name, String descriptor) {}
 
   private Profile() {}
 
-  /** Reads a recording; throws what {@link RecordingFile} throws for a file that is not one. */
+  /** The events read; every other event type is skipped by the parser, unread. */
+  private static final List<String> EVENTS =
+      List.of(
+          "jdk.ExecutionSample", "jdk.JavaMonitorEnter", "jdk.ThreadPark", "jdk.VirtualThreadPinned", "jdk.ThreadStart",
+          "jdk.ThreadSleep", "jdk.SystemGC", "jdk.ObjectAllocationSample", "jdk.ExecuteVMOperation",
+          "jdk.FinalizerStatistics");
+
+  /** Every JFR file (each chunk) starts with these bytes. */
+  private static final byte[] RECORDING_MAGIC = {'F', 'L', 'R', 0};
+
+  /** Reads a recording; throws IOException for a file that is not one. */
   static Profile read(Path file) throws IOException {
-    Profile profile = new Profile();
-    try (RecordingFile recording = new RecordingFile(file)) {
-      while (recording.hasMoreEvents()) {
-        profile.add(recording.readEvent());
+    // The stream API reads a file that is not a recording as one with no events: check the magic.
+    byte[] magic = new byte[4];
+    try (InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(magic, 0, 4) != 4 || !Arrays.equals(magic, RECORDING_MAGIC)) {
+        throw new IOException("no JFR file header");
       }
+    }
+    Profile profile = new Profile();
+    try (EventStream events = EventStream.openFile(file)) {
+      for (String event : EVENTS) {
+        events.onEvent(event, profile::add);
+      }
+      events.start(); // reads the whole file in this thread
     }
     return profile;
   }
@@ -302,33 +335,41 @@ final class Profile {
     if (stack == null) {
       return;
     }
-    Set<MethodKey> credited = new HashSet<>();
+    long event = events++;
     boolean top = true;
     for (RecordedFrame frame : stack.getFrames()) {
-      RecordedMethod method = frame.getMethod();
-      if (!frame.isJavaFrame() || method == null || method.getType() == null) {
-        top = false;
-        continue;
-      }
-      String type = method.getType().getName();
-      if (isJdk(type)) {
-        top = false;
-        continue;
-      }
-      types.add(type);
-      String name = method.getName();
-      String lambdaHost = lambdaHost(name);
-      MethodKey byNameKey = new MethodKey(type, lambdaHost != null ? lambdaHost : name, null);
-      MethodKey exactKey = lambdaHost != null ? null : new MethodKey(type, name, method.getDescriptor());
-      int line = frame.getLineNumber();
-      if (credited.add(byNameKey)) {
-        record(byName.computeIfAbsent(byNameKey, k -> new Place()), cost, nanos, bytes, cpu, top, line);
-      }
-      if (exactKey != null && credited.add(exactKey)) {
-        record(byDescriptor.computeIfAbsent(exactKey, k -> new Place()), cost, nanos, bytes, cpu, top, line);
+      Frame indexed = frame.isJavaFrame() && frame.getMethod() != null ? frames.computeIfAbsent(frame.getMethod(), this::index) : NOT_INDEXED;
+      if (indexed != NOT_INDEXED) {
+        int line = frame.getLineNumber();
+        creditOnce(indexed.byName(), event, cost, nanos, bytes, cpu, top, line);
+        creditOnce(indexed.exact(), event, cost, nanos, bytes, cpu, top, line);
       }
       top = false;
     }
+  }
+
+  private static void creditOnce(
+      Place place, long event, Cost cost, long nanos, long bytes, boolean cpu, boolean top, int line) {
+    if (place != null && place.lastEvent != event) {
+      place.lastEvent = event;
+      record(place, cost, nanos, bytes, cpu, top, line);
+    }
+  }
+
+  private Frame index(RecordedMethod method) {
+    if (method.getType() == null || isJdk(method.getType().getName())) {
+      return NOT_INDEXED;
+    }
+    String type = method.getType().getName();
+    types.add(type);
+    String name = method.getName();
+    String lambdaHost = lambdaHost(name);
+    Place byNamePlace = byName.computeIfAbsent(new MethodKey(type, lambdaHost != null ? lambdaHost : name, null), k -> new Place());
+    Place exact =
+        lambdaHost != null
+            ? null
+            : byDescriptor.computeIfAbsent(new MethodKey(type, name, method.getDescriptor()), k -> new Place());
+    return new Frame(byNamePlace, exact);
   }
 
   private static void record(Place place, Cost cost, long nanos, long bytes, boolean cpu, boolean top, int line) {

@@ -230,6 +230,17 @@ final class ProfiledFindingsTest {
   }
 
   @Test
+  void aTruncatedRecordingNeverFailsTheBuild() throws IOException {
+    byte[] whole = Files.readAllBytes(recording);
+    Path half = Files.createTempFile("half-a-recording", ".jfr");
+    Files.write(half, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Javac.Result result = compile("-XepOpt:Slowpath:Profile=" + half);
+    assertTrue(result.success(), result.output());
+    assertFalse(result.output().contains("An unhandled exception"), result.output());
+    assertTrue(findings(result.output()).contains(at(GC, "ExplicitGc")), result.output());
+  }
+
+  @Test
   void aRecordingOfAnotherApplicationIsOneWarningAndChangesNothing() {
     Path other = Recordings.record(() -> ProfiledLoads.collect());
     Javac.Result result = compile("-XepOpt:Slowpath:Profile=" + other);
