@@ -459,7 +459,8 @@ public class Harness {
   // ---------------------------------------------------------------- with a recording of the library at work
 
   /**
-   * For each library with a load program ({@code loads/<name>.java}): runs it for {@code seconds}
+   * For each library with a load ({@code loads/<name>.load}: a program in loads/ and its
+   * arguments): runs it for {@code seconds}
    * under {@code -XX:StartFlightRecording=settings=profile}, times reading the recording the way
    * the checks do ({@code Profile.read}, cold and warm), compiles the library with {@code
    * -XepOpt:Slowpath:Profile} and records the findings, and times the checks with and without
@@ -472,24 +473,25 @@ public class Harness {
         + " timings: " + TIMINGS_METHOD + ", without and with -XepOpt:Slowpath:Profile");
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Library library : libraries) {
-      Path load = repo.resolve("benchmarks/realworld/loads/" + library.name() + ".java");
-      if (!Files.exists(load)) {
-        System.out.println("== " + library.name() + ": no load program (" + repo.relativize(load) + "), skipped");
+      // loads/<name>.load: a load program in loads/ and its arguments, to which the seconds are added.
+      Path loadFile = repo.resolve("benchmarks/realworld/loads/" + library.name() + ".load");
+      if (!Files.exists(loadFile)) {
+        System.out.println("== " + library.name() + ": no " + repo.relativize(loadFile) + ", skipped");
         continue;
       }
-      System.out.println("== " + library.name() + ": " + seconds + " s of " + repo.relativize(load) + " under JFR");
+      List<String> load = new ArrayList<>(List.of(Files.readString(loadFile, UTF_8).trim().split("\\s+")));
+      load.set(0, loadFile.resolveSibling(load.get(0)).toString());
+      System.out.println("== " + library.name() + ": " + seconds + " s of " + String.join(" ", load) + " under JFR");
       Path dir = work.resolve(library.name());
       Path original = dir.resolve("original");
       String classpath = prepare(library, dir, original);
       List<String> sources = sources(original, library);
-      Path recording = dir.resolve("load.jfr");
-      Files.deleteIfExists(recording);
-      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-XX:StartFlightRecording=filename=" + recording + ",settings=profile", "-cp", classpath, load.toString(),
-          Integer.toString(seconds));
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(library.name() + ": the load failed");
+      // A recording of this length is made once and kept (delete it to record again).
+      Path recording = dir.resolve("load-" + seconds + "s.jfr");
+      if (Files.exists(recording)) {
+        System.out.println("   reusing " + recording);
+      } else {
+        record(library, load, classpath, dir, recording, seconds);
       }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("library", library.coordinates());
@@ -524,6 +526,20 @@ public class Harness {
     Path out = repo.resolve("benchmarks/results/realworld-profile-jdk" + Runtime.version().feature() + ".json");
     Files.writeString(out, Json.write(report) + "\n", UTF_8);
     System.out.println("wrote " + repo.relativize(out));
+  }
+
+  /** Runs the library's load for {@code seconds} under -XX:StartFlightRecording=settings=profile. */
+  private void record(Library library, List<String> load, String classpath, Path dir, Path recording, int seconds)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:StartFlightRecording=filename=" + recording + ",settings=profile", "-cp", classpath));
+    command.addAll(load);
+    command.add(Integer.toString(seconds));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+    if (process.waitFor() != 0) {
+      Files.deleteIfExists(recording);
+      throw new IllegalStateException(library.name() + ": the load failed");
+    }
   }
 
   /** Profile.read of the checks jar, here: the first read, and the median of {@code warm} more. */

@@ -13,7 +13,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import jdk.jfr.consumer.EventStream;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
@@ -61,7 +60,12 @@ final class Profile {
      * safepoint ({@code Thread.getAllStackTraces}, {@code ThreadMXBean.getThreadInfo}) allocate in
      * the VM and are not sampled: they show as VM operations, see {@link #vmOperation}.
      */
-    STACK_TRACE_ALLOCATION,
+    STACK_TRACE_ALLOCATION;
+
+    /** Whether this cost is measured by allocation samples, which are weighed by bytes. */
+    boolean isAllocation() {
+      return this == BUFFER_ALLOCATION || this == BOX_ALLOCATION || this == STACK_TRACE_ALLOCATION;
+    }
   }
 
   /** How many events, how long they lasted and how many bytes they weighed. */
@@ -85,8 +89,8 @@ final class Profile {
 
   /** A method of the application, as the recording saw it. */
   static final class Place {
-    /** The last event credited here: an event is credited once per method, however deep its recursion. */
-    private long lastEvent = -1;
+    /** The last stack credited here: a stack is credited once per method, however deep its recursion. */
+    private long lastStack = -1;
     long cpuSelf;
     long cpuInclusive;
     final Map<Cost, Tally> costs = new EnumMap<>(Cost.class);
@@ -122,23 +126,20 @@ final class Profile {
           "java.lang.Float", "java.lang.Double", "[Ljava.lang.Object;");
 
   /** JDK methods that walk thread stacks: {@code Thread}, {@code Throwable}, the thread MXBean, thread groups. */
-  private static final Predicate<RecordedFrame> TAKES_STACK_TRACES =
-      frame -> {
-        String type = frame.getMethod().getType().getName();
-        String name = frame.getMethod().getName();
-        switch (type) {
-          case "java.lang.Thread":
-            return name.equals("getAllStackTraces") || name.equals("getStackTrace") || name.equals("dumpThreads");
-          case "java.lang.Throwable":
-            return name.equals("getStackTrace") || name.equals("getOurStackTrace") || name.equals("fillInStackTrace");
-          case "java.lang.ThreadGroup":
-            return name.equals("activeCount") || name.equals("enumerate");
-          case "sun.management.ThreadImpl":
-            return !name.startsWith("getThreadCount") && !name.startsWith("getDaemonThreadCount");
-          default:
-            return false;
-        }
-      };
+  private static boolean takesStackTraces(String type, String name) {
+    switch (type) {
+      case "java.lang.Thread":
+        return name.equals("getAllStackTraces") || name.equals("getStackTrace") || name.equals("dumpThreads");
+      case "java.lang.Throwable":
+        return name.equals("getStackTrace") || name.equals("getOurStackTrace") || name.equals("fillInStackTrace");
+      case "java.lang.ThreadGroup":
+        return name.equals("activeCount") || name.equals("enumerate");
+      case "sun.management.ThreadImpl":
+        return name.startsWith("getThreadInfo") || name.startsWith("dumpAllThreads") || name.startsWith("dumpThreads");
+      default:
+        return false;
+    }
+  }
 
   private final Map<MethodKey, Place> byDescriptor = new HashMap<>();
   private final Map<MethodKey, Place> byName = new HashMap<>();
@@ -149,13 +150,16 @@ final class Profile {
   /** What each recorded method is: the parser hands out one RecordedMethod object per method. */
   private final Map<RecordedMethod, Frame> frames = new IdentityHashMap<>();
   private long cpuSamples;
-  private long events;
+  private long allocationBytes;
 
-  /** A frame's method as indexed: all methods of its name (and lambdas in them), and it exactly. */
-  private record Frame(Place byName, Place exact) {}
+  /**
+   * A recorded method as indexed: all methods of its name (and lambdas in them) and it exactly,
+   * both null for the JDK's; and whether it is one of the JDK's lock or stack-trace methods.
+   */
+  private record Frame(Place byName, Place exact, boolean reentrantLock, boolean takesStackTraces) {}
 
-  /** A frame of the JDK, or of no method: not indexed. */
-  private static final Frame NOT_INDEXED = new Frame(null, null);
+  /** A native frame, or one without a method. */
+  private static final Frame NOT_INDEXED = new Frame(null, null, false, false);
 
   /** A method by its class's binary name, its name and (for {@link #byDescriptor}) its JVM descriptor. */
   record MethodKey(String type, String name, String descriptor) {}
@@ -188,6 +192,9 @@ final class Profile {
       }
       events.start(); // reads the whole file in this thread
     }
+    profile.creditStacks();
+    profile.stacks.clear(); // the parser's objects are not needed once credited
+    profile.frames.clear();
     return profile;
   }
 
@@ -201,16 +208,13 @@ final class Profile {
     return byName.get(new MethodKey(type, name, null));
   }
 
-  /** All descriptors recorded for methods of this name in this class. */
-  List<String> descriptors(String type, String name) {
-    return byDescriptor.keySet().stream()
-        .filter(k -> k.type().equals(type) && k.name().equals(name))
-        .map(MethodKey::descriptor)
-        .toList();
-  }
-
   long cpuSamples() {
     return cpuSamples;
+  }
+
+  /** The weight of every allocation sample: JFR's estimate of all bytes the application allocated. */
+  long allocationBytes() {
+    return allocationBytes;
   }
 
   /** How many finalizers of this class ran ({@code jdk.FinalizerStatistics}, JDK 18+), or 0. */
@@ -239,34 +243,86 @@ final class Profile {
 
   // ------------------------------------------------------------------------------------ reading
 
+  /**
+   * What the events on one stack add up to. The parser hands out one RecordedStackTrace object
+   * per distinct stack of a chunk (H2 under load: 86,490 allocation samples on 3,583 stacks), so
+   * events are summed per stack while reading and credited to the stack's methods once, at the end.
+   */
+  private static final class StackTotals {
+    /** The stack's frames, innermost first, as indexed, and the line each was at. */
+    final Frame[] frames;
+    final int[] lines;
+    final boolean reentrantLock;
+    final boolean takesStackTraces;
+    long cpuSamples;
+    final Tally[] costs = new Tally[Cost.values().length];
+
+    StackTotals(Frame[] frames, int[] lines) {
+      this.frames = frames;
+      this.lines = lines;
+      this.reentrantLock = Arrays.stream(frames).anyMatch(Frame::reentrantLock);
+      this.takesStackTraces = Arrays.stream(frames).anyMatch(Frame::takesStackTraces);
+    }
+
+    void add(Cost cost, long nanos, long bytes) {
+      if (costs[cost.ordinal()] == null) {
+        costs[cost.ordinal()] = new Tally();
+      }
+      costs[cost.ordinal()].add(nanos, bytes);
+    }
+  }
+
+  private final Map<RecordedStackTrace, StackTotals> stacks = new IdentityHashMap<>();
+
+  private StackTotals totals(RecordedStackTrace stack) {
+    return stack == null ? null : stacks.computeIfAbsent(stack, this::walk);
+  }
+
+  /** One pass over a new stack: JFR's accessors look fields up by name, so each is called once. */
+  private StackTotals walk(RecordedStackTrace stack) {
+    List<RecordedFrame> recorded = stack.getFrames();
+    Frame[] indexed = new Frame[recorded.size()];
+    int[] lines = new int[recorded.size()];
+    for (int i = 0; i < indexed.length; i++) {
+      RecordedFrame frame = recorded.get(i);
+      RecordedMethod method = frame.isJavaFrame() ? frame.getMethod() : null;
+      indexed[i] = method == null ? NOT_INDEXED : frames.computeIfAbsent(method, this::index);
+      lines[i] = frame.getLineNumber();
+    }
+    return new StackTotals(indexed, lines);
+  }
+
   private void add(RecordedEvent event) {
+    StackTotals stack = totals(event.getStackTrace());
     switch (event.getEventType().getName()) {
       case "jdk.ExecutionSample":
         cpuSamples++;
-        credit(event.getStackTrace(), null, 0, 0, true);
+        if (stack != null) {
+          stack.cpuSamples++;
+        }
         break;
       case "jdk.JavaMonitorEnter":
-        credit(event.getStackTrace(), Cost.MONITOR_ENTER, nanos(event), 0, false);
+        add(stack, Cost.MONITOR_ENTER, nanos(event), 0);
         break;
       case "jdk.ThreadPark":
-        if (anyFrame(event.getStackTrace(), Profile::isReentrantLock)) {
-          credit(event.getStackTrace(), Cost.LOCK_WAIT, nanos(event), 0, false);
+        if (stack != null && stack.reentrantLock) {
+          add(stack, Cost.LOCK_WAIT, nanos(event), 0);
         }
         break;
       case "jdk.VirtualThreadPinned":
-        credit(event.getStackTrace(), Cost.PINNED, nanos(event), 0, false);
+        add(stack, Cost.PINNED, nanos(event), 0);
         break;
       case "jdk.ThreadStart":
-        credit(event.getStackTrace(), Cost.THREAD_START, 0, 0, false);
+        add(stack, Cost.THREAD_START, 0, 0);
         break;
       case "jdk.ThreadSleep":
-        credit(event.getStackTrace(), Cost.SLEEP, nanos(event), 0, false);
+        add(stack, Cost.SLEEP, nanos(event), 0);
         break;
       case "jdk.SystemGC":
-        credit(event.getStackTrace(), Cost.SYSTEM_GC, nanos(event), 0, false);
+        add(stack, Cost.SYSTEM_GC, nanos(event), 0);
         break;
       case "jdk.ObjectAllocationSample":
-        addAllocation(event);
+        addAllocation(event, stack);
         break;
       case "jdk.ExecuteVMOperation":
         String operation = event.getString("operation");
@@ -288,38 +344,27 @@ final class Profile {
     }
   }
 
-  private void addAllocation(RecordedEvent event) {
+  private static void add(StackTotals stack, Cost cost, long nanos, long bytes) {
+    if (stack != null) {
+      stack.add(cost, nanos, bytes);
+    }
+  }
+
+  private void addAllocation(RecordedEvent event, StackTotals stack) {
     RecordedClass allocated = event.getClass("objectClass");
-    if (allocated == null) {
+    long weight = event.getLong("weight");
+    allocationBytes += weight;
+    if (allocated == null || stack == null) {
       return;
     }
-    long weight = event.getLong("weight");
     String name = allocated.getName();
-    if (anyFrame(event.getStackTrace(), TAKES_STACK_TRACES)) {
-      credit(event.getStackTrace(), Cost.STACK_TRACE_ALLOCATION, 0, weight, false);
+    if (stack.takesStackTraces) {
+      stack.add(Cost.STACK_TRACE_ALLOCATION, 0, weight);
     } else if (BUFFER_CLASSES.contains(name)) {
-      credit(event.getStackTrace(), Cost.BUFFER_ALLOCATION, 0, weight, false);
+      stack.add(Cost.BUFFER_ALLOCATION, 0, weight);
     } else if (BOX_CLASSES.contains(name)) {
-      credit(event.getStackTrace(), Cost.BOX_ALLOCATION, 0, weight, false);
+      stack.add(Cost.BOX_ALLOCATION, 0, weight);
     }
-  }
-
-  private static boolean isReentrantLock(RecordedFrame frame) {
-    String type = frame.getMethod().getType().getName();
-    return type.startsWith("java.util.concurrent.locks.ReentrantLock")
-        || type.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock");
-  }
-
-  private static boolean anyFrame(RecordedStackTrace stack, Predicate<RecordedFrame> test) {
-    if (stack == null) {
-      return false;
-    }
-    for (RecordedFrame frame : stack.getFrames()) {
-      if (frame.isJavaFrame() && frame.getMethod() != null && test.test(frame)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static long nanos(RecordedEvent event) {
@@ -328,65 +373,65 @@ final class Profile {
   }
 
   /**
-   * Credits one event to every method of the application on its stack: once per method, at the
-   * line its (innermost) frame was at; a CPU sample also to the top frame's method as self time.
+   * Credits each stack's totals to every method of the application on it: once per method, at
+   * the line its innermost frame was at; CPU samples also to the top frame's method as self time.
    */
-  private void credit(RecordedStackTrace stack, Cost cost, long nanos, long bytes, boolean cpu) {
-    if (stack == null) {
+  private void creditStacks() {
+    long stamp = 0;
+    for (StackTotals stack : stacks.values()) {
+      stamp++;
+      for (int i = 0; i < stack.frames.length; i++) {
+        creditOnce(stack.frames[i].byName(), stamp, stack, i == 0, stack.lines[i]);
+        creditOnce(stack.frames[i].exact(), stamp, stack, i == 0, stack.lines[i]);
+      }
+    }
+  }
+
+  private static void creditOnce(Place place, long stamp, StackTotals totals, boolean top, int line) {
+    if (place == null || place.lastStack == stamp) {
       return;
     }
-    long event = events++;
-    boolean top = true;
-    for (RecordedFrame frame : stack.getFrames()) {
-      Frame indexed = frame.isJavaFrame() && frame.getMethod() != null ? frames.computeIfAbsent(frame.getMethod(), this::index) : NOT_INDEXED;
-      if (indexed != NOT_INDEXED) {
-        int line = frame.getLineNumber();
-        creditOnce(indexed.byName(), event, cost, nanos, bytes, cpu, top, line);
-        creditOnce(indexed.exact(), event, cost, nanos, bytes, cpu, top, line);
+    place.lastStack = stamp;
+    place.cpuInclusive += totals.cpuSamples;
+    if (top) {
+      place.cpuSelf += totals.cpuSamples;
+    }
+    for (Cost cost : COSTS) {
+      Tally tally = totals.costs[cost.ordinal()];
+      if (tally != null) {
+        place.costs.computeIfAbsent(cost, k -> new Tally()).addAll(tally);
+        if (line > 0) {
+          place.costsByLine
+              .computeIfAbsent(line, k -> new EnumMap<>(Cost.class))
+              .computeIfAbsent(cost, k -> new Tally())
+              .addAll(tally);
+        }
       }
-      top = false;
     }
   }
 
-  private static void creditOnce(
-      Place place, long event, Cost cost, long nanos, long bytes, boolean cpu, boolean top, int line) {
-    if (place != null && place.lastEvent != event) {
-      place.lastEvent = event;
-      record(place, cost, nanos, bytes, cpu, top, line);
-    }
-  }
+  private static final Cost[] COSTS = Cost.values();
 
   private Frame index(RecordedMethod method) {
-    if (method.getType() == null || isJdk(method.getType().getName())) {
+    if (method.getType() == null) {
       return NOT_INDEXED;
     }
     String type = method.getType().getName();
-    types.add(type);
     String name = method.getName();
+    if (isJdk(type)) {
+      boolean lock =
+          type.startsWith("java.util.concurrent.locks.ReentrantLock")
+              || type.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock");
+      return new Frame(null, null, lock, takesStackTraces(type, name));
+    }
+    types.add(type);
     String lambdaHost = lambdaHost(name);
     Place byNamePlace = byName.computeIfAbsent(new MethodKey(type, lambdaHost != null ? lambdaHost : name, null), k -> new Place());
     Place exact =
         lambdaHost != null
             ? null
             : byDescriptor.computeIfAbsent(new MethodKey(type, name, method.getDescriptor()), k -> new Place());
-    return new Frame(byNamePlace, exact);
-  }
-
-  private static void record(Place place, Cost cost, long nanos, long bytes, boolean cpu, boolean top, int line) {
-    if (cpu) {
-      place.cpuInclusive++;
-      if (top) {
-        place.cpuSelf++;
-      }
-      return;
-    }
-    place.costs.computeIfAbsent(cost, k -> new Tally()).add(nanos, bytes);
-    if (line > 0) {
-      place.costsByLine
-          .computeIfAbsent(line, k -> new EnumMap<>(Cost.class))
-          .computeIfAbsent(cost, k -> new Tally())
-          .add(nanos, bytes);
-    }
+    return new Frame(byNamePlace, exact, false, false);
   }
 
   /** The method a lambda body was written in, from javac's {@code lambda$<method>$<n>}; else null. */

@@ -154,9 +154,17 @@ final class ProfiledFindings implements Serializable {
     for (Cost cost : costs) {
       Tally inMethod = place == null ? Profile.EMPTY : place.cost(cost);
       if (inMethod.events > 0) {
-        events = true;
         Tally here = lines == null ? Profile.EMPTY : place.cost(cost, lines[0], lines[1]);
-        evidence.add(describe(cost, here.events > 0 ? here : inMethod, here.events > 0 ? "here" : "in this method"));
+        String clause = describe(cost, here.events > 0 ? here : inMethod, here.events > 0 ? "here" : "in this method");
+        if (cost.isAllocation()) {
+          // Allocation samples are everywhere: what counts is this place's share of the bytes.
+          double share = profile.allocationBytes() == 0 ? 0 : 100.0 * inMethod.bytes / profile.allocationBytes();
+          clause += " (" + percent(share) + " of sampled allocation)";
+          events |= share >= hotPercent;
+        } else {
+          events = true;
+        }
+        evidence.add(clause);
       }
     }
     if (finalizers) {

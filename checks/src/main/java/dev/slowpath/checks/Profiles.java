@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.sun.tools.javac.util.Context;
 import com.sun.tools.javac.util.Log;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -35,8 +36,8 @@ final class Profiles {
   /** How many recordings this JVM has read: the cache's test. */
   private static final AtomicInteger READS = new AtomicInteger();
 
-  /** The last recording read in this JVM. */
-  private static Loaded lastRead;
+  /** The last recording read in this JVM; soft, so that a long-lived daemon can drop it. */
+  private static SoftReference<Loaded> lastRead = new SoftReference<>(null);
 
   private static final Map<Context, Optional<Profile>> BY_COMPILATION =
       Collections.synchronizedMap(new WeakHashMap<>());
@@ -70,16 +71,20 @@ final class Profiles {
     Path path;
     FileState file;
     try {
-      path = Paths.get(name).toAbsolutePath().normalize();
+      Path given = Paths.get(name);
+      path = given.toAbsolutePath().normalize();
       if (!Files.isRegularFile(path)) {
-        return new Loaded(null, null, "no such file (a relative path is read from " + Paths.get("").toAbsolutePath() + ")");
+        return new Loaded(null, null, given.isAbsolute()
+            ? "no such file"
+            : "no such file (" + path + ": a relative path is read from the directory javac runs in)");
       }
       file = new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis());
     } catch (IOException | RuntimeException e) {
       return new Loaded(null, null, "cannot read it (" + e + ")");
     }
-    if (lastRead != null && lastRead.file().equals(file)) {
-      return lastRead;
+    Loaded last = lastRead.get();
+    if (last != null && last.file().equals(file)) {
+      return last;
     }
     Loaded loaded;
     try {
@@ -91,7 +96,7 @@ final class Profiles {
       // A runtime image without the jdk.jfr module (jlink'ed without it).
       loaded = new Loaded(file, null, "this JDK cannot read JFR recordings (" + e + ")");
     }
-    lastRead = loaded;
+    lastRead = new SoftReference<>(loaded);
     return loaded;
   }
 
