@@ -95,6 +95,9 @@ final class ProfiledFindings implements Serializable {
         bad = hot.get();
       }
     }
+    if (file != null) {
+      Profiles.prefetch(file);
+    }
     return new ProfiledFindings(checker, file, percent, bad, tier, List.of(costs), List.of(), false);
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,18 +34,48 @@ final class Profiles {
 
   private record Loaded(FileState file, Profile profile, String problem) {}
 
-  /** How many recordings this JVM has read: the cache's test. */
-  private static final AtomicInteger READS = new AtomicInteger();
+  /** How often this JVM has read each recording: the cache's test. */
+  private static final Map<Path, AtomicInteger> READS = new ConcurrentHashMap<>();
 
   /** The last recording read in this JVM; soft, so that a long-lived daemon can drop it. */
-  private static SoftReference<Loaded> lastRead = new SoftReference<>(null);
+  private static volatile SoftReference<Loaded> lastRead = new SoftReference<>(null);
 
   private static final Map<Context, Optional<Profile>> BY_COMPILATION =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   private static final Map<Context, Set<String>> WARNED = Collections.synchronizedMap(new WeakHashMap<>());
 
+  /** Recordings (by path, size and time) whose reading has been started in the background. */
+  private static final Set<FileState> PREFETCHED = ConcurrentHashMap.newKeySet();
+
   private Profiles() {}
+
+  /**
+   * Starts reading the recording on a daemon thread, so that it overlaps javac's parsing and
+   * attribution instead of stalling the first finding: called when a check is made, at the start
+   * of the compilation. {@link #forCompilation} then finds it read, or waits for the rest.
+   */
+  static void prefetch(String name) {
+    FileState file = stat(name);
+    Loaded last = lastRead.get();
+    if (file == null || (last != null && file.equals(last.file())) || !PREFETCHED.add(file)) {
+      return; // a missing file is reported where a finding needs it
+    }
+    Thread reader = new Thread(() -> load(name), "slowpath-profile-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private static FileState stat(String name) {
+    try {
+      Path path = Paths.get(name).toAbsolutePath().normalize();
+      return Files.isRegularFile(path)
+          ? new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis())
+          : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
 
   /** The recording for this javac invocation, or empty (after one warning) when it cannot be used. */
   static Optional<Profile> forCompilation(String file, VisitorState state) {
@@ -88,7 +119,7 @@ final class Profiles {
     }
     Loaded loaded;
     try {
-      READS.incrementAndGet();
+      READS.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       loaded = new Loaded(file, Profile.read(path), null);
     } catch (IOException | RuntimeException e) {
       loaded = new Loaded(file, null, "not a readable JFR recording (" + e.getMessage() + ")");
@@ -100,8 +131,9 @@ final class Profiles {
     return loaded;
   }
 
-  static int reads() {
-    return READS.get();
+  static int reads(Path recording) {
+    AtomicInteger reads = READS.get(recording.toAbsolutePath().normalize());
+    return reads == null ? 0 : reads.get();
   }
 
   /** Prints a warning once per javac invocation, as a raw line: never an error, even with -Werror. */
