@@ -98,6 +98,12 @@ public class Harness {
       harness.timings(libraries, Integer.parseInt(timings));
       return;
     }
+    String readCost = option(args, "--read-cost=");
+    if (readCost != null) {
+      String reps = option(args, "--repetitions=");
+      harness.readCost(readCost.split(","), reps == null ? 5 : Integer.parseInt(reps));
+      return;
+    }
     String profiled = option(args, "--profiled=");
     if (profiled != null) {
       String reps = option(args, "--repetitions=");
@@ -524,6 +530,29 @@ public class Harness {
     }
     report.put("results", rows);
     Path out = repo.resolve("benchmarks/results/realworld-profile-jdk" + Runtime.version().feature() + ".json");
+    Files.writeString(out, Json.write(report) + "\n", UTF_8);
+    System.out.println("wrote " + repo.relativize(out));
+  }
+
+  /**
+   * The cost of reading a recording of realistic size: the given recordings (those --profiled
+   * made) joined into one file of several chunks, as a long recording is, and read with
+   * Profile.read in this JVM; results in benchmarks/results/realworld-profile-read-jdkN.json.
+   */
+  void readCost(String[] recordings, int repetitions) throws Exception {
+    Path joined = work.resolve("joined-recording.jfr");
+    Files.deleteIfExists(joined);
+    for (String recording : recordings) {
+      Files.write(joined, Files.readAllBytes(Path.of(recording)), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
+    Map<String, Object> report = reportHeader("the recordings, joined chunk after chunk into one file, read with"
+        + " Profile.read of the checks jar: the first read in this JVM (cold) and the median of the next ones (warm)");
+    report.put("recordings", List.of(recordings));
+    report.put("bytes", Files.size(joined));
+    report.put("readMillis", readTimes(joined, repetitions));
+    System.out.printf(Locale.ROOT, "   %.1f MB read %s%n", Files.size(joined) / 1e6, report.get("readMillis"));
+    Path out = repo.resolve("benchmarks/results/realworld-profile-read-jdk" + Runtime.version().feature() + ".json");
     Files.writeString(out, Json.write(report) + "\n", UTF_8);
     System.out.println("wrote " + repo.relativize(out));
   }

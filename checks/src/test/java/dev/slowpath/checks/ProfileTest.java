@@ -139,12 +139,13 @@ final class ProfileTest {
   @Test
   void cpuSamplesOfALambdaBelongToTheMethodItIsWrittenIn() {
     Place spin = place("spinInLambda");
-    assertTrue(spin.cpuInclusive > 10, spin.cpuInclusive + " samples");
-    assertTrue(spin.cpuSelf > 10, "the lambda's own frame is the top frame: " + spin.cpuSelf);
+    // Half a second of spinning at one sample per 10 ms: a busy CI machine may take some of it away.
+    assertTrue(spin.cpuInclusive > 5, spin.cpuInclusive + " samples");
+    assertTrue(spin.cpuSelf > 5, "the lambda's own frame is the top frame: " + spin.cpuSelf);
     assertTrue(profile.cpuSamples() >= spin.cpuInclusive);
     Place ownFrames = profile.method(LOADS, "spinInLambda", "()V");
     long ownSamples = ownFrames == null ? 0 : ownFrames.cpuInclusive;
-    assertTrue(spin.cpuInclusive > ownSamples + 10, "the lambda's samples, on another thread, count for its method");
+    assertTrue(spin.cpuInclusive > ownSamples + 5, "the lambda's samples, on another thread, count for its method");
   }
 
   @Test

@@ -187,11 +187,12 @@ final class ProfiledFindingsTest {
   }
 
   @Test
-  void aHigherHotThresholdKeepsWhatTheRecordingCounted() {
+  void aThresholdNoShareReachesKeepsOnlyWhatTheRecordingCounted() {
+    // Above 100%, no CPU or allocation share is hot (total() alone can hold every CPU sample):
+    // only findings with counted events stay. Thread starts are counted: ThreadPerItem stays;
+    // box allocations are weighed by share: BoxingInHotPath goes.
     Javac.Result result =
-        compile("-XepOpt:Slowpath:Profile=" + recording, "-XepOpt:Slowpath:ProfileHotPercent=100");
-    // Thread starts are counted events: ThreadPerItem stays. Box allocations are weighed by their
-    // share of all sampled bytes, and no place has 100% of the CPU or the allocation: BoxingInHotPath goes.
+        compile("-XepOpt:Slowpath:Profile=" + recording, "-XepOpt:Slowpath:ProfileHotPercent=101");
     assertEquals(List.of(at(HOT_START, "ThreadPerItem"), at(GC, "ExplicitGc")), findings(result.output()));
   }
 

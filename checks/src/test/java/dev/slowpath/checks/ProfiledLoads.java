@@ -140,7 +140,7 @@ final class ProfiledLoads {
             () -> {
               // Java code only: a thread inside a native method (System.nanoTime() before the JIT
               // makes it an intrinsic) is not in jdk.ExecutionSample but in jdk.NativeMethodSample.
-              long deadline = System.nanoTime() + 300_000_000L;
+              long deadline = System.nanoTime() + 500_000_000L;
               long x = 1;
               do {
                 for (int i = 0; i < 1_000_000; i++) {
