@@ -167,7 +167,8 @@ final class ProfiledFindingsTest {
     assertTrue(threads.contains("— profile: "), threads);
     assertTrue(threads.contains("120 thread starts here"), threads); // 40 orders x 3 customers
     String boxing = findingAt(result.output(), HOT_BOX);
-    assertTrue(boxing.matches(".*— profile: method in \\d+\\.\\d% of CPU samples \\(self \\d+\\.\\d%\\).*"), boxing);
+    // (Self time only when the method itself was on top: on JDK 25 Long.valueOf's inlined frame is.)
+    assertTrue(boxing.matches(".*— profile: method in \\d+\\.\\d% of CPU samples[ ;].*"), boxing);
     // Boxes are made where the accumulator is updated, reported where it is declared.
     assertTrue(boxing.matches(".*allocation samples of boxes in this method, ~[0-9.]+ [KMG]B \\(\\d+\\.\\d% of sampled allocation\\).*"), boxing);
   }
