@@ -39,6 +39,7 @@ final class ProfileTest {
                 LINES.put("box", ProfiledLoads.box());
                 LINES.put("countThreadsBySnapshot", ProfiledLoads.countThreadsBySnapshot());
                 LINES.put("findCallerByStackTrace", ProfiledLoads.findCallerByStackTrace());
+                ProfiledLoads.searchForDeadlocks();
                 ProfiledLoads.spinInLambda();
                 ProfiledLoads.finalizeSome();
                 if (Runtime.version().feature() >= 21) {
@@ -127,6 +128,14 @@ final class ProfileTest {
         profile.vmOperationCallers("ThreadDump").toString());
     // (The Java part of Thread.getAllStackTraces, the map it fills, may now and then be caught by
     // an allocation sample; the stacks themselves are built in the VM and never are.)
+  }
+
+  @Test
+  void deadlockSearchesAreFindDeadlocksVmOperations() {
+    assertTrue(profile.vmOperation("FindDeadlocks").events >= 20, "one FindDeadlocks VM operation per search");
+    assertTrue(
+        profile.vmOperationCallers("FindDeadlocks").getOrDefault(Thread.currentThread().getName(), 0L) >= 20,
+        profile.vmOperationCallers("FindDeadlocks").toString());
   }
 
   @Test

@@ -102,6 +102,13 @@ final class ProfiledLoads {
     return line;
   }
 
+  static void searchForDeadlocks() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 20; i++) {
+      sink = threads.findDeadlockedThreads();
+    }
+  }
+
   static int findCallerByStackTrace() {
     int line = here() + 2;
     for (int i = 0; i < 50_000; i++) {
