@@ -4,20 +4,10 @@ import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.matchers.Description;
-import com.google.errorprone.util.ASTHelpers;
-import com.google.errorprone.util.Signatures;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Flags;
-import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
-import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.tree.JCTree;
 import dev.slowpath.checks.Profile.Cost;
 import dev.slowpath.checks.Profile.Place;
@@ -137,7 +127,7 @@ final class ProfiledFindings implements Serializable {
       return finding;
     }
     Profile profile = loaded.get();
-    Optional<CodePlace> code = CodePlace.of(state.getPath(), state);
+    Optional<JvmMethod> code = JvmMethod.of(state.getPath(), state);
     if (code.isEmpty()) {
       return finding;
     }
@@ -314,87 +304,5 @@ final class ProfiledFindings implements Serializable {
   private Description withMessage(Description finding, String message) throws ReflectiveOperationException {
     Description.Builder builder = (Description.Builder) Rebuild.BUILD.invoke(checker, Rebuild.POSITION.get(finding));
     return builder.setMessage(message).addAllFixes(finding.fixes).build();
-  }
-
-  /** The method a finding is in, as the JVM names it: class binary name, method name, descriptor. */
-  private record CodePlace(String type, String name, String descriptor, boolean byName) {
-
-    Place in(Profile profile) {
-      if (byName || descriptor == null) {
-        return profile.methodsNamed(type, name);
-      }
-      return profile.method(type, name, descriptor);
-    }
-
-    static Optional<CodePlace> of(TreePath path, VisitorState state) {
-      boolean inLambda = false;
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (leaf instanceof LambdaExpressionTree) {
-          inLambda = true;
-        } else if (leaf instanceof MethodTree) {
-          MethodSymbol method = ASTHelpers.getSymbol((MethodTree) leaf);
-          return method == null ? Optional.empty() : Optional.of(of(method, inLambda, state));
-        } else if (leaf instanceof ClassTree) {
-          ClassSymbol type = ASTHelpers.getSymbol((ClassTree) leaf);
-          if (type == null) {
-            return Optional.empty();
-          }
-          // Field initializers and initializer blocks run in every constructor, or in <clinit>.
-          Tree member = p == path ? null : childOf(path, p).getLeaf();
-          boolean isStatic = member instanceof VariableTree
-              ? ((VariableTree) member).getModifiers().getFlags().contains(javax.lang.model.element.Modifier.STATIC)
-              : member instanceof com.sun.source.tree.BlockTree && ((com.sun.source.tree.BlockTree) member).isStatic();
-          return Optional.of(new CodePlace(type.flatName().toString(), isStatic ? "<clinit>" : "<init>", null, true));
-        }
-      }
-      return Optional.empty();
-    }
-
-    private static CodePlace of(MethodSymbol method, boolean inLambda, VisitorState state) {
-      ClassSymbol owner = method.enclClass();
-      String type = owner.flatName().toString();
-      String name = method.getSimpleName().toString();
-      // Lambda frames carry only the name of the method they were written in; so does an
-      // unambiguous name, which also covers constructors with parameters javac adds.
-      if (inLambda || !isOverloaded(method, owner)) {
-        return new CodePlace(type, name, null, true);
-      }
-      return new CodePlace(type, name, jvmDescriptor(method, owner, state), false);
-    }
-
-    private static boolean isOverloaded(MethodSymbol method, ClassSymbol owner) {
-      int count = 0;
-      for (Symbol member : owner.members().getSymbolsByName(method.name)) {
-        if (member instanceof MethodSymbol && (member.flags() & Flags.SYNTHETIC) == 0) {
-          count++;
-        }
-      }
-      return count > 1;
-    }
-
-    private static String jvmDescriptor(MethodSymbol method, ClassSymbol owner, VisitorState state) {
-      String descriptor = Signatures.descriptor(method.type, state);
-      if (!method.isConstructor()) {
-        return descriptor;
-      }
-      // Constructors the JVM sees with parameters javac adds in front of the declared ones.
-      if ((owner.flags() & Flags.ENUM) != 0) {
-        return "(Ljava/lang/String;I" + descriptor.substring(1);
-      }
-      if (owner.hasOuterInstance()) {
-        String outer = owner.type.getEnclosingType().tsym.flatName().toString().replace('.', '/');
-        return "(L" + outer + ";" + descriptor.substring(1);
-      }
-      return descriptor;
-    }
-
-    private static TreePath childOf(TreePath path, TreePath ancestor) {
-      TreePath child = path;
-      while (child.getParentPath() != ancestor) {
-        child = child.getParentPath();
-      }
-      return child;
-    }
   }
 }

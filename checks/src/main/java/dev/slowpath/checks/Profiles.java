@@ -66,15 +66,18 @@ final class Profiles {
     reader.start();
   }
 
+  /** The file's state, or null when it is not there or cannot be read. */
   private static FileState stat(String name) {
     try {
       Path path = Paths.get(name).toAbsolutePath().normalize();
-      return Files.isRegularFile(path)
-          ? new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis())
-          : null;
+      return Files.isRegularFile(path) ? stateOf(path) : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  private static FileState stateOf(Path path) throws IOException {
+    return new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis());
   }
 
   /** The recording for this javac invocation, or empty (after one warning) when it cannot be used. */
@@ -109,7 +112,7 @@ final class Profiles {
             ? "no such file"
             : "no such file (" + path + ": a relative path is read from the directory javac runs in)");
       }
-      file = new FileState(path, Files.size(path), Files.getLastModifiedTime(path).toMillis());
+      file = stateOf(path);
     } catch (IOException | RuntimeException e) {
       return new Loaded(null, null, "cannot read it (" + e + ")");
     }

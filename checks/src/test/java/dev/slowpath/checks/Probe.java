@@ -45,21 +45,10 @@ final class Probe {
   /** A class loader over the compiled {@code source}; its parent is the platform loader. */
   static URLClassLoader compile(String fileName, String source) {
     try {
-      Path dir = Files.createTempDirectory("slowpath-probe");
-      Path file = dir.resolve(fileName);
+      Path file = Files.createTempDirectory("slowpath-probe-src").resolve(fileName);
       Files.createDirectories(file.getParent());
       Files.writeString(file, source, UTF_8);
-      Path classes = Files.createDirectories(dir.resolve("classes"));
-      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-      StringWriter output = new StringWriter();
-      try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, UTF_8)) {
-        boolean ok =
-            javac
-                .getTask(output, files, null, List.of("-g", "-d", classes.toString()), null, files.getJavaFileObjects(file))
-                .call();
-        assertTrue(ok, output::toString);
-      }
-      return new URLClassLoader(new URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+      return compile(List.of(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
