@@ -25,8 +25,9 @@ import java.util.stream.Stream;
 
 /**
  * Runs Slowpath over real libraries from Maven Central (see libraries.tsv and README.md here).
- * A single-file program: {@code java Harness.java <repo> <checks-jar> [options]}; the {@code run}
- * script beside it builds the checks jar and passes the options on.
+ * A small program of its own ({@code Harness} and the modes beside it, {@code RecallCorpus}): the
+ * {@code run} script beside it builds the checks jar, compiles the harness and passes the options on.
+ * {@code Precision} reads the verdicts on findings in the unseen libraries.
  *
  * <p>For each library: take its sources jar and resolve its compile classpath with Maven; compile
  * everything with javac + Error Prone's default checks + Slowpath and record Slowpath's findings;
@@ -46,16 +47,17 @@ public class Harness {
    */
   private static final String SOURCE = "17";
 
-  record Library(
-      String name, String coordinates, boolean quick, String encoding, List<String> extras, List<String> excluded, String why) {}
+  /** {@code unseen}: added after the rules were written, to measure them on code they never saw (Precision). */
+  record Library(String name, String coordinates, boolean quick, boolean unseen, String encoding, List<String> extras,
+      List<String> excluded, String why) {}
 
   record Compilation(boolean success, String output, double wallSeconds, double cpuSeconds) {}
 
-  private final Path repo;
+  final Path repo;
   private final Path checksJar;
-  private final Path work;
+  final Path work;
   private final String errorProneVersion;
-  private final String checks;
+  final String checks;
   private final List<String> javacVmFlags;
   private String errorProneClasspath;
 
@@ -116,13 +118,28 @@ public class Harness {
       return;
     }
     boolean update = options.contains("--update");
+    if (options.contains("--recall")) {
+      report(new RecallCorpus(harness).run(update, option(args, "--check=")), "recall corpus");
+      return;
+    }
+    if (options.contains("--precision")) {
+      report(new Precision(harness).run(harness.libraries()), "precision on unseen libraries");
+      return;
+    }
     List<String> failures = new ArrayList<>();
     for (Library library : libraries) {
       failures.addAll(harness.review(library, update));
     }
+    if (libraries.stream().anyMatch(Library::unseen)) {
+      failures.addAll(new Precision(harness).run(libraries));
+    }
+    report(failures, libraries.size() + " libraries");
+  }
+
+  private static void report(List<String> failures, String what) {
     System.out.println();
     if (failures.isEmpty()) {
-      System.out.println("realworld: OK, " + libraries.size() + " libraries");
+      System.out.println("realworld: OK, " + what);
     } else {
       failures.forEach(f -> System.out.println("FAILED: " + f));
       System.exit(1);
@@ -144,7 +161,8 @@ public class Harness {
       String encoding =
           options.stream().filter(o -> o.startsWith("encoding=")).map(o -> o.substring(9)).findFirst().orElse("UTF-8");
       libraries.add(
-          new Library(f[0], f[1], options.contains("quick"), encoding, list(f[3]), list(f[4]), f.length > 5 ? f[5] : ""));
+          new Library(f[0], f[1], options.contains("quick"), options.contains("unseen"), encoding, list(f[3]), list(f[4]),
+              f.length > 5 ? f[5] : ""));
     }
     return libraries;
   }
@@ -214,12 +232,12 @@ public class Harness {
     }
   }
 
-  private static String tail(String output) {
+  static String tail(String output) {
     List<String> lines = output.lines().filter(l -> l.contains("error") || l.contains("Exception")).collect(Collectors.toList());
     return String.join("\n", lines.subList(0, Math.min(lines.size(), 30)));
   }
 
-  private List<String> findings(String output, Path root) {
+  List<String> findings(String output, Path root) {
     Set<String> ours = Set.of(checks.split(","));
     List<String> findings = new ArrayList<>();
     String prefix = root.toString() + "/";
@@ -236,18 +254,22 @@ public class Harness {
 
   private void compareOrUpdate(Library library, String kind, String actual, boolean update, List<String> failures)
       throws IOException {
-    Path expected = repo.resolve("benchmarks/realworld/expected/" + library.name() + "-" + kind);
+    compareOrUpdate(library.name() + "-" + kind, actual, update, failures);
+  }
+
+  /** Compares {@code actual} with expected/{@code name}, or writes it there with --update. */
+  void compareOrUpdate(String name, String actual, boolean update, List<String> failures) throws IOException {
+    Path expected = repo.resolve("benchmarks/realworld/expected/" + name);
     if (update) {
       Files.writeString(expected, actual, UTF_8);
       return;
     }
     String committed = Files.exists(expected) ? Files.readString(expected, UTF_8) : "";
     if (!committed.equals(actual)) {
-      Path got = work.resolve(library.name()).resolve("actual-" + kind);
+      Path got = work.resolve("actual-" + name);
+      Files.createDirectories(work);
       Files.writeString(got, actual, UTF_8);
-      failures.add(
-          library.name() + ": " + kind + " differs from " + repo.relativize(expected) + " (got " + got
-              + "; run with --update to accept)");
+      failures.add(name + " differs from " + repo.relativize(expected) + " (got " + got + "; run with --update to accept)");
     }
   }
 
@@ -304,7 +326,7 @@ public class Harness {
   }
 
   /** When, where and how a measurement was taken: the top of each results file. */
-  private Map<String, Object> reportHeader(String method) throws IOException {
+  Map<String, Object> reportHeader(String method) throws IOException {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", java.time.LocalDate.now().toString());
     report.put("jdk", System.getProperty("java.runtime.version"));
@@ -618,12 +640,13 @@ public class Harness {
     return classpath;
   }
 
-  private String resolveClasspath(Path dir, String artifactId, List<String> coordinates) throws IOException, InterruptedException {
+  String resolveClasspath(Path dir, String artifactId, List<String> coordinates) throws IOException, InterruptedException {
     StringBuilder deps = new StringBuilder();
     for (String c : coordinates) {
       String[] gav = c.split(":");
       deps.append("<dependency><groupId>").append(gav[0]).append("</groupId><artifactId>").append(gav[1])
-          .append("</artifactId><version>").append(gav[2]).append("</version></dependency>\n");
+          .append("</artifactId><version>").append(gav[2]).append("</version>")
+          .append(gav.length > 3 ? "<classifier>" + gav[3] + "</classifier>" : "").append("</dependency>\n");
     }
     Path pom = dir.resolve(artifactId + ".pom.xml");
     Files.createDirectories(dir);
@@ -655,7 +678,7 @@ public class Harness {
     return errorProneClasspath;
   }
 
-  private String slowpathProcessorPath() throws IOException, InterruptedException {
+  String slowpathProcessorPath() throws IOException, InterruptedException {
     return errorProneClasspath() + ":" + checksJar;
   }
 
@@ -675,7 +698,7 @@ public class Harness {
    * Compiles {@code sources}; {@code flags} are Error Prone flags ({@code -Xep…}), except {@code
    * -encoding X}, which goes to javac.
    */
-  private Compilation javac(Path root, List<String> sources, String classpath, String processorPath, List<String> flags)
+  Compilation javac(Path root, List<String> sources, String classpath, String processorPath, List<String> flags)
       throws IOException, InterruptedException {
     String encoding = "UTF-8";
     List<String> errorProneFlags = new ArrayList<>();
@@ -748,7 +771,7 @@ public class Harness {
     }
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
