@@ -109,7 +109,8 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
       return Description.NO_MATCH;
     }
     Tree loop = loopPath.getLeaf();
-    if (section.onlyTally().isPresent() // CounterUnderLock removes this lock altogether
+    if (section.statements().isEmpty() // taking the lock is the work: coarsening would change it
+        || section.onlyTally().isPresent() // CounterUnderLock removes this lock altogether
         || NonProductionCode.contains(state)
         || !isLoopInvariant(section, loopPath, state)
         || BlockingCalls.anyIn(loop, state)

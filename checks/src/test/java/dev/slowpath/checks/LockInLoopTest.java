@@ -157,6 +157,16 @@ final class LockInLoopTest {
             "      synchronized (this) { lock.notify(); }",
             "    }",
             "  }",
+            "  // Reduced from a lock service's demo: taking the lock is the point, nothing is guarded.",
+            "  void exercise(java.util.concurrent.locks.Lock service, int times) {",
+            "    for (int i = 0; i < times; i++) {",
+            "      service.lock();",
+            "      service.unlock();",
+            "    }",
+            "    for (int i = 0; i < times; i++) {",
+            "      synchronized (lock) {}",
+            "    }",
+            "  }",
             "}")
         .doTest();
   }
