@@ -113,6 +113,47 @@ final class BusyPollLoopTest {
         .doTest();
   }
 
+  /**
+   * Reduced from a database driver's reply reader: the empty loop's condition reads and parses
+   * the next part of a reply on this thread. A getter's name is a hint; its body or its checked
+   * exception shows the work.
+   */
+  @Test
+  void identificationLeavesConditionsThatWorkAlone() {
+    compilationHelper
+        .addSourceLines(
+            "Reply.java",
+            "import java.io.IOException;",
+            "interface Reply {",
+            "  boolean hasNextResult() throws IOException;",
+            "  boolean isAtEnd();",
+            "}")
+        .addSourceLines(
+            "Reader.java",
+            "import java.io.IOException;",
+            "class Reader {",
+            "  private volatile boolean done;",
+            "  private int parsed;",
+            "  private final Object lock = new Object();",
+            "  void skipRest(Reply reply) throws IOException {",
+            "    while (!reply.hasNextResult() && !reply.isAtEnd());",
+            "  }",
+            "  void skipParsed() {",
+            "    while (!isParsed());",
+            "  }",
+            "  boolean isParsed() { parsed++; return parsed > 3; }",
+            "  void awaitDone() {",
+            "    // BUG: Diagnostic contains: This loop spins until another thread changes",
+            "    while (!isDone()) {}",
+            "    // BUG: Diagnostic contains: This loop spins until another thread changes",
+            "    while (!isDoneLocked()) {}",
+            "  }",
+            "  boolean isDone() { return done; }",
+            "  boolean isDoneLocked() { synchronized (lock) { return done && parsed > 0; } }",
+            "}")
+        .doTest();
+  }
+
   /** The seed's "When NOT" and the issue's: drains, work on each pass, plain queues, locks, tests. */
   @Test
   void identificationLeavesDrainsWorkAndPlainQueuesAlone() {
