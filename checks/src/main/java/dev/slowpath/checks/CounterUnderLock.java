@@ -240,6 +240,36 @@ public final class CounterUnderLock extends BugChecker
 
     static Verdict analyze(Symbol field, VisitorState state) {
       CompilationUnitTree unit = state.getPath().getCompilationUnit();
+      // Every section of this file that holds the counter, before anything else: a write beside
+      // other work, or a read together with other state, means the lock guards more than the
+      // counter (a decrement that decides a teardown, a snapshot) — public or private alike.
+      List<Use> uses = new ArrayList<>();
+      Map<Tree, CriticalSection> unlocked = new LinkedHashMap<>();
+      boolean unrewritable = false;
+      for (TreePath usePath : SymbolUses.in(unit, field)) {
+        Use use = classify(usePath);
+        Optional<CriticalSection> section = CriticalSection.around(usePath, state);
+        if (section.isPresent()) {
+          CriticalSection held = section.get();
+          boolean sole =
+              held.statements().size() == 1 && (use == null || held.statements().get(0) == use.statement());
+          boolean read = use != null && use.access() == Access.READ;
+          if (!read && !sole) {
+            return Verdict.silence(); // the lock guards more than this counter
+          }
+          if (read && touchesOtherState(held, field)) {
+            return Verdict.silence(); // a consistent snapshot with other fields
+          }
+          if (sole && use != null) {
+            unlocked.putIfAbsent(held.first(), held);
+          }
+        }
+        if (use == null) {
+          unrewritable = true;
+        } else {
+          uses.add(use);
+        }
+      }
       TypeKind type = field.asType().getKind();
       if (type != TypeKind.INT && type != TypeKind.LONG) {
         return Verdict.report(
@@ -270,28 +300,8 @@ public final class CounterUnderLock extends BugChecker
       if (!onlyGuardedByAnnotations(declaration) || Fields.sharesItsDeclaration(declarationPath.get())) {
         return Verdict.report("Its declaration carries more than the counter: rewrite it by hand");
       }
-      List<Use> uses = new ArrayList<>();
-      Map<Tree, CriticalSection> unlocked = new LinkedHashMap<>();
-      for (TreePath usePath : SymbolUses.in(unit, field)) {
-        Use use = classify(usePath);
-        if (use == null) {
-          return Verdict.report("The field is also updated in a way the check does not rewrite: do it by hand");
-        }
-        Optional<CriticalSection> section = CriticalSection.around(usePath, state);
-        if (section.isPresent()) {
-          CriticalSection held = section.get();
-          boolean sole = held.statements().size() == 1 && held.statements().get(0) == use.statement();
-          if (use.access() != Access.READ && !sole) {
-            return Verdict.silence(); // the lock guards more than this counter
-          }
-          if (use.access() == Access.READ && touchesOtherState(held, field)) {
-            return Verdict.silence(); // a consistent snapshot with other fields
-          }
-          if (sole) {
-            unlocked.putIfAbsent(held.first(), held);
-          }
-        }
-        uses.add(use);
+      if (unrewritable) {
+        return Verdict.report("The field is also updated in a way the check does not rewrite: do it by hand");
       }
       boolean adder =
           uses.stream().allMatch(u -> u.access() == Access.TALLY || (u.access() == Access.READ && isGetter(u)))

@@ -128,6 +128,44 @@ final class CounterUnderLockTest {
         .doTest();
   }
 
+  /**
+   * Reduced from a network library's shared resource: instances are counted under one lock, and
+   * the last one out stops what they share under the same lock. The lock makes
+   * decrement-to-zero-then-stop atomic against a new instance's increment; an atomic would not.
+   * Every section on the counter is judged, whatever the field's visibility or type.
+   */
+  @Test
+  void identificationSilentWhenTheLockOrdersALastOneOutTeardown() {
+    compilationHelper
+        .addSourceLines(
+            "Session.java",
+            "class Session {",
+            "  static final Object LOCK = new Object();",
+            "  static int instances;",
+            "  private static long opened;",
+            "  static Runnable shared;",
+            "  Session() {",
+            "    synchronized (LOCK) {",
+            "      instances++;",
+            "    }",
+            "    synchronized (LOCK) {",
+            "      opened++;",
+            "    }",
+            "  }",
+            "  void close() {",
+            "    synchronized (LOCK) {",
+            "      if (--instances == 0) shared.run();",
+            "    }",
+            "    synchronized (LOCK) {",
+            "      if (--opened == 0) {",
+            "        shared.run();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationReportsWithoutFixWhereRewritingIsUnsafe() {
     compilationHelper
