@@ -95,29 +95,37 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
     }
     boolean mayPin = !JavaTarget.atLeast(state, NO_PINNING_FROM);
     Optional<MonitorToLock> rewrite = mayPin ? Optional.of(MonitorToLock.of(section, state)) : Optional.empty();
-    for (HeldBlocking.Site site : sites) {
-      Description.Builder description =
-          buildDescription(site.reportAt()).setMessage(message(section, site, rewrite, state));
-      rewrite
-          .filter(r -> r.fix() != null && r.firstSite() == site.reportAt())
-          .ifPresent(r -> description.addFix(r.fix()));
-      state.reportMatch(profiled.report(description.build(), state));
-    }
-    return Description.NO_MATCH;
+    // One finding per critical section and monitor, at its first blocking call; the others are
+    // named in it. (The fix, one per lock, rides on the first call of the first such section.)
+    HeldBlocking.Site site = sites.get(0);
+    Description.Builder description =
+        buildDescription(site.reportAt()).setMessage(message(section, sites, rewrite, state));
+    rewrite
+        .filter(r -> r.fix() != null && r.firstSite() == site.reportAt())
+        .ifPresent(r -> description.addFix(r.fix()));
+    return description.build();
   }
 
   private static String message(
-      CriticalSection section, HeldBlocking.Site site, Optional<MonitorToLock> rewrite, VisitorState state) {
+      CriticalSection section, List<HeldBlocking.Site> sites, Optional<MonitorToLock> rewrite, VisitorState state) {
+    HeldBlocking.Site site = sites.get(0);
     String monitor =
         section.kind() == CriticalSection.Kind.SYNCHRONIZED_METHOD
             ? (section.lock().equals("this") ? "The monitor of `this`" : "The class's monitor")
             : "The monitor of `" + section.lock() + "`";
-    StringBuilder text =
-        new StringBuilder(monitor)
-            .append(" is held across ")
-            .append(site.describe())
-            .append(": every other thread that wants it waits for the whole call. Move the call out of")
-            .append(" the synchronized code, or wait on a condition instead of sleeping");
+    StringBuilder text = new StringBuilder(monitor).append(" is held across ").append(site.describe());
+    if (sites.size() > 1) {
+      text.append(" (and ").append(sites.size() - 1).append(" more blocking call").append(sites.size() > 2 ? "s" : "")
+          .append(" in this section, line");
+      String separator = sites.size() > 2 ? "s " : " ";
+      for (HeldBlocking.Site other : sites.subList(1, sites.size())) {
+        text.append(separator).append(lineOf(other.reportAt(), state));
+        separator = ", ";
+      }
+      text.append(")");
+    }
+    text.append(": every other thread that wants it waits for the whole call. Move the call out of")
+        .append(" the synchronized code, or wait on a condition instead of sleeping");
     if (rewrite.isEmpty()) {
       return text.append(". (Compiled for Java ")
           .append(NO_PINNING_FROM)
@@ -133,13 +141,16 @@ public final class BlockingInSynchronized extends BugChecker implements Synchron
     if (lock.firstSite() == site.reportAt()) {
       return text.append(", and the fix turns `").append(section.lock()).append("` into one").toString();
     }
-    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(lock.firstSite()));
     return text.append(": the fix offered on line ")
-        .append(line)
+        .append(lineOf(lock.firstSite(), state))
         .append(" turns `")
         .append(section.lock())
         .append("` into one")
         .toString();
+  }
+
+  private static long lineOf(Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
   }
 
   /**

@@ -2,23 +2,32 @@ package dev.slowpath.checks;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * A call that can block in general but returns at once where it is made: a queue or a future the
@@ -62,9 +71,13 @@ final class ReturnsAtOnce {
    * monitor (the JDK compensates by adding a carrier), so the rewrite would gain nothing.
    */
   static boolean readsMemoryOrFile(ExpressionTree receiver, TreePath path, VisitorState state) {
+    return readsMemoryOrFile(receiver, path, state, 0);
+  }
+
+  private static boolean readsMemoryOrFile(ExpressionTree receiver, TreePath path, VisitorState state, int depth) {
     ExpressionTree source = ASTHelpers.stripParentheses(receiver);
     TreePath scope = path;
-    for (int depth = 0; source != null && depth < 8; depth++) {
+    for (; source != null && depth < 8; depth++) {
       Type type = ASTHelpers.getType(source);
       if (Subtypes.ofAny(type, LOCAL_SOURCES, state)) {
         return true;
@@ -74,7 +87,12 @@ final class ReturnsAtOnce {
         return method != null
             && ((method.owner.getQualifiedName().contentEquals("java.nio.file.Files")
                     && method.getSimpleName().toString().startsWith("new"))
-                || method.getSimpleName().contentEquals("getResourceAsStream"));
+                || method.getSimpleName().contentEquals("getResourceAsStream")
+                || everyValueReadsMemoryOrFile(method, state, depth));
+      }
+      Symbol field = ASTHelpers.getSymbol(source);
+      if (field != null && field.getKind() == ElementKind.FIELD) {
+        return everyValueReadsMemoryOrFile(field, state, depth);
       }
       if (source instanceof NewClassTree) {
         source = ((NewClassTree) source).getArguments().stream()
@@ -95,6 +113,79 @@ final class ReturnsAtOnce {
       }
     }
     return false;
+  }
+
+  /**
+   * A method of this file whose every {@code return} hands back memory or a file ({@code return
+   * new ByteArrayInputStream(reply);}: a protocol layer that buffered the reply), or a private
+   * field of this file whose initializer and every assignment do: bytes already in memory, read
+   * through a stream-typed name. Other files' code is not followed: one file at a time, the same
+   * answer in the build and in the editor.
+   */
+  private static boolean everyValueReadsMemoryOrFile(Symbol symbol, VisitorState state, int depth) {
+    CompilationUnitTree unit = state.getPath().getCompilationUnit();
+    Optional<TreePath> declaration = SymbolUses.declaration(unit, symbol);
+    if (declaration.isEmpty()) {
+      return false;
+    }
+    List<TreePath> values = new ArrayList<>();
+    if (declaration.get().getLeaf() instanceof MethodTree) {
+      MethodTree method = (MethodTree) declaration.get().getLeaf();
+      if (method.getBody() == null || (symbol.flags() & (Flags.ABSTRACT | Flags.NATIVE)) != 0 || !cannotBeOverridden(symbol)) {
+        return false;
+      }
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitReturn(ReturnTree tree, Void unused) {
+          if (tree.getExpression() != null) {
+            values.add(new TreePath(getCurrentPath(), tree.getExpression()));
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(new TreePath(declaration.get(), method.getBody()), null);
+    } else if (declaration.get().getLeaf() instanceof VariableTree) {
+      if (!symbol.isPrivate()) {
+        return false;
+      }
+      VariableTree variable = (VariableTree) declaration.get().getLeaf();
+      if (variable.getInitializer() != null) {
+        values.add(new TreePath(declaration.get(), variable.getInitializer()));
+      }
+      for (TreePath use : SymbolUses.in(unit, symbol)) {
+        Tree parent = use.getParentPath().getLeaf();
+        if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getVariable() == use.getLeaf()) {
+          values.add(new TreePath(use.getParentPath(), ((AssignmentTree) parent).getExpression()));
+        } else if (Writes.isWrite(parent)) {
+          return false;
+        }
+      }
+    }
+    return !values.isEmpty()
+        && values.stream()
+            .allMatch(value -> isNull(value.getLeaf())
+                || readsMemoryOrFile((ExpressionTree) value.getLeaf(), value, state, depth + 1));
+  }
+
+  /** Private, static, final, or in a final class: the body in this file is the one that runs. */
+  private static boolean cannotBeOverridden(Symbol method) {
+    return method.isPrivate()
+        || method.isStatic()
+        || (method.flags() & Flags.FINAL) != 0
+        || (method.owner.flags() & Flags.FINAL) != 0;
+  }
+
+  private static boolean isNull(Tree value) {
+    return value.getKind() == Tree.Kind.NULL_LITERAL;
   }
 
   /**
