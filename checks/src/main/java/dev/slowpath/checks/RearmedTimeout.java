@@ -88,9 +88,10 @@ final class RearmedTimeout {
   }
 
   /**
-   * {@code setRemoveOnCancelPolicy(true)} right after this file builds the executor with {@code new
-   * ScheduledThreadPoolExecutor(…)} — in its field's initializer (an initializer block follows the
-   * field) or in an assignment statement; empty when the executor is built elsewhere.
+   * {@code setRemoveOnCancelPolicy(true)} right after every place this file builds the executor
+   * with {@code new ScheduledThreadPoolExecutor(…)}: its field's initializer (an initializer block
+   * follows the field) and each assignment statement (a {@code start()} that builds it again after
+   * a {@code stop()}). Empty when the field is also given an executor built elsewhere.
    */
   Optional<SuggestedFix> fix(VisitorState state) {
     Optional<TreePath> declaration = SymbolUses.declaration(state.getPath().getCompilationUnit(), executor);
@@ -99,37 +100,42 @@ final class RearmedTimeout {
     }
     VariableTree field = (VariableTree) declaration.get().getLeaf();
     String indent = Indentation.before(state.getSourceCode(), ASTHelpers.getStartPosition(field));
-    if (indent == null) {
+    if (indent == null || (field.getInitializer() != null && !isPoolCreation(field.getInitializer(), state))) {
       return Optional.empty();
     }
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    boolean built = false;
     String name = executor.getSimpleName().toString();
-    if (isPoolCreation(field.getInitializer(), state)) {
-      SuggestedFix.Builder fix = SuggestedFix.builder();
+    if (field.getInitializer() != null) {
       String target = isDeclaredAsPool(state) ? name : "((" + Imports.use(STPE, fix, state) + ") " + name + ")";
       String block = (executor.isStatic() ? "static " : "") + "{\n" + indent + "  " + target + ".setRemoveOnCancelPolicy(true);\n" + indent + "}";
-      return Optional.of(fix.postfixWith(field, "\n" + indent + block).build());
+      fix.postfixWith(field, "\n" + indent + block);
+      built = true;
     }
     for (TreePath use : SymbolUses.in(state.getPath().getCompilationUnit(), executor)) {
       Tree parent = use.getParentPath().getLeaf();
-      if (parent instanceof AssignmentTree
-          && ((AssignmentTree) parent).getVariable() == use.getLeaf()
-          && isPoolCreation(((AssignmentTree) parent).getExpression(), state)
-          && use.getParentPath().getParentPath().getLeaf() instanceof ExpressionStatementTree) {
-        Tree statement = use.getParentPath().getParentPath().getLeaf();
-        String statementIndent = Indentation.before(state.getSourceCode(), ASTHelpers.getStartPosition(statement));
-        if (statementIndent == null) {
-          return Optional.empty();
-        }
-        SuggestedFix.Builder fix = SuggestedFix.builder();
-        String variable = state.getSourceForNode(((AssignmentTree) parent).getVariable());
-        String call =
-            isDeclaredAsPool(state)
-                ? variable
-                : "((" + Imports.use(STPE, fix, state) + ") " + variable + ")";
-        return Optional.of(fix.postfixWith(statement, "\n" + statementIndent + call + ".setRemoveOnCancelPolicy(true);").build());
+      if (!(parent instanceof AssignmentTree) || ((AssignmentTree) parent).getVariable() != use.getLeaf()) {
+        continue;
       }
+      ExpressionTree value = ((AssignmentTree) parent).getExpression();
+      if (value.getKind() == Tree.Kind.NULL_LITERAL) {
+        continue; // stop(): no executor until the next start()
+      }
+      TreePath statementPath = use.getParentPath().getParentPath();
+      Tree statement = statementPath.getLeaf();
+      if (!(statementPath.getParentPath().getLeaf() instanceof BlockTree)) {
+        return Optional.empty(); // `if (x) timer = new …;`: no statement can follow inside the if
+      }
+      String statementIndent = Indentation.before(state.getSourceCode(), ASTHelpers.getStartPosition(statement));
+      if (!isPoolCreation(value, state) || !(statement instanceof ExpressionStatementTree) || statementIndent == null) {
+        return Optional.empty();
+      }
+      String variable = state.getSourceForNode(((AssignmentTree) parent).getVariable());
+      String call = isDeclaredAsPool(state) ? variable : "((" + Imports.use(STPE, fix, state) + ") " + variable + ")";
+      fix.postfixWith(statement, "\n" + statementIndent + call + ".setRemoveOnCancelPolicy(true);");
+      built = true;
     }
-    return Optional.empty();
+    return built ? Optional.of(fix.build()) : Optional.empty();
   }
 
   private boolean isDeclaredAsPool(VisitorState state) {

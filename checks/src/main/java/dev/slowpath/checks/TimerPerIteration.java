@@ -150,7 +150,10 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
       }
       return buildDescription(tree).setMessage(PER_PASS_TEXT).build();
     }
-    Optional<RearmedTimeout> rearmed = RearmedTimeout.of(tree, path, state);
+    // A periodic task cancelled and scheduled again is a restart (a new interval, a re-enabled
+    // reaper), not a timeout re-armed per message: only a one-shot schedule() is a timeout.
+    Optional<RearmedTimeout> rearmed =
+        called == names.schedule ? RearmedTimeout.of(tree, path, state) : Optional.empty();
     if (rearmed.isEmpty() || NonProductionCode.contains(state)) {
       return Description.NO_MATCH;
     }

@@ -187,7 +187,7 @@ final class TimerPerIterationTest {
         .doTest();
   }
 
-  /** An executor that already removes on cancel, or a re-arm without a cancel: silent. */
+  /** An executor that already removes on cancel, a re-arm without a cancel, a periodic restart: silent. */
   @Test
   void identificationLeavesRemovingExecutorsAlone() {
     compilationHelper
@@ -203,6 +203,24 @@ final class TimerPerIterationTest {
             "  void onMessage() {",
             "    idle.cancel(false);",
             "    idle = timeouts.schedule(() -> {}, 30, TimeUnit.SECONDS);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Reaper.java",
+            "import java.util.concurrent.ScheduledFuture;",
+            "import java.util.concurrent.ScheduledThreadPoolExecutor;",
+            "import java.util.concurrent.TimeUnit;",
+            "// Reduced from a cache's management operations: a periodic task restarted, not a timeout.",
+            "class Reaper {",
+            "  private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);",
+            "  private ScheduledFuture<?> task;",
+            "  public void enableReaping(long interval) {",
+            "    if (task != null) task.cancel(false);",
+            "    task = timer.scheduleWithFixedDelay(() -> {}, 0, interval, TimeUnit.MILLISECONDS);",
+            "  }",
+            "  public void setRate(long period) {",
+            "    task.cancel(false);",
+            "    task = timer.scheduleAtFixedRate(() -> {}, period, period, TimeUnit.MILLISECONDS);",
             "  }",
             "}")
         .doTest();
@@ -386,6 +404,90 @@ final class TimerPerIterationTest {
             "  }",
             "  void close() {}",
             "  void ping() {}",
+            "}")
+        .doTest(TEXT_MATCH);
+  }
+
+  /**
+   * Reduced from a cache whose executor is built with the field and again by {@code start()} after
+   * a {@code stop()}: both executors get the policy, or the restarted one keeps every cancelled
+   * timeout. Beside it, an admin operation that restarts a periodic reaper is not a timeout.
+   */
+  @Test
+  void replacementRemovesCancelledTimeoutsOnEveryExecutorTheClassBuilds() {
+    refactoringHelper
+        .addInputLines(
+            "Cache.java",
+            "import java.util.concurrent.ScheduledFuture;",
+            "import java.util.concurrent.ScheduledThreadPoolExecutor;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Cache {",
+            "  private ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);",
+            "  private ScheduledFuture<?> reaper;",
+            "  private ScheduledFuture<?> expiry;",
+            "  public void enableReaping(long interval) {",
+            "    if (reaper != null) reaper.cancel(false);",
+            "    reaper = timer.scheduleWithFixedDelay(this::reap, 0, interval, TimeUnit.MILLISECONDS);",
+            "  }",
+            "  void touch() {",
+            "    if (expiry != null) expiry.cancel(false);",
+            "    expiry = timer.schedule(this::expire, 30, TimeUnit.SECONDS);",
+            "  }",
+            "  public void start() {",
+            "    if (timer == null) {",
+            "      timer = new ScheduledThreadPoolExecutor(1);",
+            "    }",
+            "  }",
+            "  public void stop() {",
+            "    if (timer != null) {",
+            "      timer.shutdown();",
+            "      timer = null;",
+            "    }",
+            "  }",
+            "  void restart() {",
+            "    timer = new ScheduledThreadPoolExecutor(2);",
+            "  }",
+            "  void reap() {}",
+            "  void expire() {}",
+            "}")
+        .addOutputLines(
+            "Cache.java",
+            "import java.util.concurrent.ScheduledFuture;",
+            "import java.util.concurrent.ScheduledThreadPoolExecutor;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Cache {",
+            "  private ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);",
+            "  {",
+            "    timer.setRemoveOnCancelPolicy(true);",
+            "  }",
+            "  private ScheduledFuture<?> reaper;",
+            "  private ScheduledFuture<?> expiry;",
+            "  public void enableReaping(long interval) {",
+            "    if (reaper != null) reaper.cancel(false);",
+            "    reaper = timer.scheduleWithFixedDelay(this::reap, 0, interval, TimeUnit.MILLISECONDS);",
+            "  }",
+            "  void touch() {",
+            "    if (expiry != null) expiry.cancel(false);",
+            "    expiry = timer.schedule(this::expire, 30, TimeUnit.SECONDS);",
+            "  }",
+            "  public void start() {",
+            "    if (timer == null) {",
+            "      timer = new ScheduledThreadPoolExecutor(1);",
+            "      timer.setRemoveOnCancelPolicy(true);",
+            "    }",
+            "  }",
+            "  public void stop() {",
+            "    if (timer != null) {",
+            "      timer.shutdown();",
+            "      timer = null;",
+            "    }",
+            "  }",
+            "  void restart() {",
+            "    timer = new ScheduledThreadPoolExecutor(2);",
+            "    timer.setRemoveOnCancelPolicy(true);",
+            "  }",
+            "  void reap() {}",
+            "  void expire() {}",
             "}")
         .doTest(TEXT_MATCH);
   }
