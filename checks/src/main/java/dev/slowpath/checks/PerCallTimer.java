@@ -45,11 +45,14 @@ final class PerCallTimer {
     Tree parent = creation.getParentPath().getLeaf();
     if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == creation.getLeaf()) {
       Symbol symbol = ASTHelpers.getSymbol(parent);
-      return isLocal(symbol) ? Optional.of(new PerCallTimer(creation, symbol)) : Optional.empty();
+      return isLocal(symbol, creation) ? Optional.of(new PerCallTimer(creation, symbol)) : Optional.empty();
     }
     if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == creation.getLeaf()) {
+      if (!(creation.getParentPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+        return Optional.empty(); // `this.timer = timer = new Timer()`: the value is kept as well
+      }
       Symbol symbol = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
-      return isLocal(symbol) ? Optional.of(new PerCallTimer(creation, symbol)) : Optional.empty();
+      return isLocal(symbol, creation) ? Optional.of(new PerCallTimer(creation, symbol)) : Optional.empty();
     }
     if (parent instanceof MemberSelectTree && creation.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree) {
       return Optional.of(new PerCallTimer(creation, null));
@@ -57,8 +60,26 @@ final class PerCallTimer {
     return Optional.empty(); // a field, an argument, a return value: the timer outlives the call
   }
 
-  private static boolean isLocal(Symbol symbol) {
-    return symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE;
+  /** A local that the method does not keep in a field: the timer is the call's own. */
+  private static boolean isLocal(Symbol symbol, TreePath creation) {
+    if (symbol == null || symbol.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    TreePath scope = EnclosingCode.methodOrLambdaPath(creation);
+    return scope == null || SymbolUses.within(scope, symbol).stream().noneMatch(PerCallTimer::keeps);
+  }
+
+  /**
+   * {@code this.timer = timer;}: the timer outlives the call. (One that is only returned is still
+   * made per call: reported, without a fix.)
+   */
+  private static boolean keeps(TreePath use) {
+    Tree parent = use.getParentPath().getLeaf();
+    if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == use.getLeaf()) {
+      Symbol target = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
+      return target != null && target.getKind() == ElementKind.FIELD;
+    }
+    return false;
   }
 
   /** The rewrite to the class's shared timer, or empty (with the reason in {@code why}). */
@@ -159,7 +180,7 @@ final class PerCallTimer {
     if (!needTask.isEmpty()) {
       ExpressionTree task = ASTHelpers.stripParentheses(schedule.getArguments().get(0));
       Symbol taskSymbol = task instanceof IdentifierTree ? ASTHelpers.getSymbol(task) : null;
-      TreePath taskDeclaration = isLocal(taskSymbol) ? SymbolUses.declarationWithin(scope, taskSymbol).orElse(null) : null;
+      TreePath taskDeclaration = taskSymbol != null && taskSymbol.getKind() == ElementKind.LOCAL_VARIABLE ? SymbolUses.declarationWithin(scope, taskSymbol).orElse(null) : null;
       int declared = taskDeclaration == null ? Integer.MAX_VALUE : ASTHelpers.getStartPosition(taskDeclaration.getLeaf());
       boolean capturedByCode = needTask.stream().anyMatch(site -> insideLambdaOrClass(site, scope));
       if (taskDeclaration == null
