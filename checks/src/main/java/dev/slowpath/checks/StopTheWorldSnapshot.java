@@ -9,17 +9,20 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
@@ -29,6 +32,7 @@ import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -273,16 +277,85 @@ public final class StopTheWorldSnapshot extends BugChecker implements MethodInvo
    * check runs it: at the rate of whoever polls, by every poller.
    */
   private Description matchDeadlockSearch(MethodInvocationTree tree, VisitorState state) {
-    if (NonProductionCode.contains(state) || !RoutineCode.contains(state.getPath(), state)) {
+    if (NonProductionCode.contains(state)) {
       return Description.NO_MATCH;
     }
     String name = MethodNames.simpleName(tree.getMethodSelect()).toString();
-    return buildDescription(tree)
-        .setMessage(
-            name
-                + "() stops the world (a FindDeadlocks safepoint) on every read of this metric or health"
-                + " check. There is no cheap form: run it on demand (a diagnostic endpoint) or on"
-                + " a slow schedule of its own, and let the metric read the last result")
-        .build();
+    if (RoutineCode.contains(state.getPath(), state)) {
+      return buildDescription(tree)
+          .setMessage(
+              name
+                  + "() stops the world (a FindDeadlocks safepoint) on every read of this metric or health"
+                  + " check. There is no cheap form: run it on demand (a diagnostic endpoint) or on"
+                  + " a slow schedule of its own, and let the metric read the last result")
+          .build();
+    }
+    if (DeadlockDetector.isPublic(state.getPath(), state)) {
+      return buildDescription(tree)
+          .setMessage(
+              name
+                  + "() stops the world (a FindDeadlocks safepoint) on every call of this public method, and"
+                  + " a detector like this is what gauges and health checks call on every scrape. There is no"
+                  + " cheap form: search on a slow schedule of your own and hand callers the last result, or"
+                  + " keep the search for an on-demand diagnostic")
+          .build();
+    }
+    return Description.NO_MATCH;
+  }
+
+  /**
+   * A small public detector: a public method of a public class that searches for deadlocks each
+   * time it is called. Its callers (a gauge, a health check) live in other files, out of this
+   * file's sight, and they are what monitoring polls. Not one when this file runs it on a schedule
+   * of its own (H2's watchdog), at teardown, or plainly on demand (a dump, a print, a debug action).
+   */
+  private static final class DeadlockDetector {
+    private static final Pattern ON_DEMAND = Pattern.compile("(?i).*(dump|print|debug|diagnos|show|describe|tostring|log).*");
+
+    private DeadlockDetector() {}
+
+    static boolean isPublic(TreePath path, VisitorState state) {
+      if (EnclosingCode.methodOrLambda(path) instanceof LambdaExpressionTree) {
+        return false;
+      }
+      MethodTree method = EnclosingCode.method(path);
+      Symbol.MethodSymbol symbol = method == null ? null : ASTHelpers.getSymbol(method);
+      if (symbol == null
+          || !symbol.getModifiers().contains(Modifier.PUBLIC)
+          || symbol.isConstructor()
+          || !isPublicType(symbol.owner)
+          || OneTimeCode.contains(path)
+          || OneTimeCode.isTeardown(path)
+          || ON_DEMAND.matcher(method.getName()).matches()) {
+        return false;
+      }
+      return !scheduledHere(symbol, state);
+    }
+
+    private static boolean isPublicType(Symbol type) {
+      for (Symbol s = type; s != null && s.getKind() != ElementKind.PACKAGE; s = s.owner) {
+        if (!s.getModifiers().contains(Modifier.PUBLIC)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** This file schedules work periodically and calls the detector itself: a watchdog of its own. */
+    private static boolean scheduledHere(Symbol detector, VisitorState state) {
+      CompilationUnitTree unit = state.getPath().getCompilationUnit();
+      boolean periodic =
+          TreeSearch.anyMatch(
+              unit,
+              node -> node instanceof MethodInvocationTree && isPeriodicSchedule((MethodInvocationTree) node));
+      return periodic && !SymbolUses.in(unit, detector).isEmpty();
+    }
+
+    private static boolean isPeriodicSchedule(MethodInvocationTree call) {
+      String name = MethodNames.simpleName(call.getMethodSelect()).toString();
+      return name.equals("scheduleAtFixedRate")
+          || name.equals("scheduleWithFixedDelay")
+          || (name.equals("schedule") && call.getArguments().size() == 3);
+    }
   }
 }

@@ -171,6 +171,61 @@ final class StopTheWorldSnapshotTest {
         .doTest();
   }
 
+  /**
+   * Reduced from a JVM metrics library's deadlock detector: a small public class whose public
+   * method searches on every call, read by a gauge and a health check in other files. Reported,
+   * unless its own file runs it on a schedule, or it is teardown or a dump.
+   */
+  @Test
+  void identificationPublicDeadlockDetector() {
+    compilationHelper
+        .addSourceLines(
+            "ThreadDeadlockDetector.java",
+            "import java.lang.management.ManagementFactory;",
+            "import java.lang.management.ThreadMXBean;",
+            "import java.util.Collections;",
+            "import java.util.Set;",
+            "public class ThreadDeadlockDetector {",
+            "  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();",
+            "  public Set<String> getDeadlockedThreads() {",
+            "    // BUG: Diagnostic contains: on every call of this public method",
+            "    long[] ids = threads.findDeadlockedThreads();",
+            "    return ids == null ? Collections.emptySet() : Set.of(\"deadlock\");",
+            "  }",
+            "  public void dumpDeadlocks() {",
+            "    System.out.println(threads.findDeadlockedThreads() != null);",
+            "  }",
+            "  public void close() {",
+            "    threads.findMonitorDeadlockedThreads();",
+            "  }",
+            "  boolean packagePrivate() {",
+            "    return threads.findDeadlockedThreads() != null;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Watchdog.java",
+            "import java.lang.management.ManagementFactory;",
+            "import java.util.concurrent.ScheduledExecutorService;",
+            "import java.util.concurrent.TimeUnit;",
+            "public class Watchdog {",
+            "  public Watchdog(ScheduledExecutorService scheduler) {",
+            "    scheduler.scheduleWithFixedDelay(this::check, 10, 10, TimeUnit.SECONDS);",
+            "  }",
+            "  public boolean check() {",
+            "    return ManagementFactory.getThreadMXBean().findDeadlockedThreads() != null;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Internal.java",
+            "import java.lang.management.ManagementFactory;",
+            "class Internal {",
+            "  public boolean deadlocked() {",
+            "    return ManagementFactory.getThreadMXBean().findDeadlockedThreads() != null;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Monitoring callbacks are told by whole words of their names: a "parameter" is no "meter". */
   @Test
   void identificationReadsMetricWordsWhole() {
