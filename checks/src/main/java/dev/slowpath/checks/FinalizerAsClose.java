@@ -16,6 +16,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
@@ -46,7 +47,9 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
 
   /** Calls that release something; {@code free…} too. */
   private static final Set<String> RELEASES =
-      Set.of("close", "closeQuietly", "shutdown", "shutdownNow", "disconnect", "dispose", "release", "destroy");
+      Set.of(
+          "close", "closeQuietly", "shutdown", "shutdownNow", "disconnect", "dispose", "release", "destroy", "stop",
+          "terminate");
 
   private static final String TEXT =
       "This finalize() releases a resource. It runs only after a GC has found the object"
@@ -102,7 +105,16 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
     return returned != null && returned.getKind() == javax.lang.model.type.TypeKind.VOID;
   }
 
-  private static boolean releasesSomething(List<StatementTree> work, VisitorState state) {
+  /**
+   * A call that releases: by its name ({@code close}, {@code shutdown}, {@code stop}, {@code free…}
+   * and the like), or a method of this file whose own body makes such a call ({@code finalize() {
+   * cleanup(); }}), one level down.
+   */
+  private static boolean releasesSomething(List<? extends StatementTree> work, VisitorState state) {
+    return releasesSomething(work, state, 1);
+  }
+
+  private static boolean releasesSomething(List<? extends StatementTree> work, VisitorState state, int hops) {
     return work.stream()
         .anyMatch(statement -> TreeSearch.anyMatch(
             statement,
@@ -111,7 +123,20 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
                 return false;
               }
               String name = MethodNames.simpleName(((MethodInvocationTree) node).getMethodSelect()).toString();
-              return RELEASES.contains(name) || name.startsWith("free");
+              if (RELEASES.contains(name) || name.startsWith("free")) {
+                return true;
+              }
+              if (hops == 0) {
+                return false;
+              }
+              Symbol helper = ASTHelpers.getSymbol(node);
+              return helper != null
+                  && SymbolUses.declaration(state.getPath().getCompilationUnit(), helper)
+                      .map(TreePath::getLeaf)
+                      .filter(MethodTree.class::isInstance)
+                      .map(declaration -> ((MethodTree) declaration).getBody())
+                      .filter(body -> releasesSomething(body.getStatements(), state, hops - 1))
+                      .isPresent();
             }));
   }
 }

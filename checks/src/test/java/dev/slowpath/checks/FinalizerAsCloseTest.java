@@ -52,6 +52,35 @@ final class FinalizerAsCloseTest {
             "    };",
             "  }",
             "}")
+        .addSourceLines(
+            "Worker.java",
+            "// Reduced from libraries whose finalizers stop a worker or go through a cleanup helper.",
+            "class Worker {",
+            "  private Thread thread;",
+            "  private java.net.Socket socket;",
+            "  void stop() { thread.interrupt(); }",
+            "  // BUG: Diagnostic contains: This finalize() releases a resource",
+            "  @Override protected void finalize() { stop(); }",
+            "  static final class Session {",
+            "    private java.net.Socket socket;",
+            "    private void cleanup() {",
+            "      try { socket.close(); } catch (java.io.IOException ignored) { }",
+            "    }",
+            "    // BUG: Diagnostic contains: This finalize() releases a resource",
+            "    @Override protected void finalize() { cleanup(); }",
+            "  }",
+            "  static final class Native {",
+            "    static native void terminate(long handle);",
+            "    private long handle;",
+            "    // BUG: Diagnostic contains: This finalize() releases a resource",
+            "    @Override protected void finalize() { terminate(handle); }",
+            "  }",
+            "  static final class Counts {",
+            "    private int live;",
+            "    private void forget() { live--; }",
+            "    @Override protected void finalize() { forget(); }", // a helper that releases nothing
+            "  }",
+            "}")
         .doTest();
   }
 
