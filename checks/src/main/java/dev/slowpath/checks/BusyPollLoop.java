@@ -7,10 +7,10 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.DoWhileLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.WhileLoopTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
@@ -19,15 +19,22 @@ import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
 import dev.slowpath.checks.Profile.Cost;
 import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.Optional;
 import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Flags a loop that waits for a {@code BlockingQueue} by polling it without blocking and napping
@@ -107,7 +114,82 @@ public final class BusyPollLoop extends BugChecker
     if (isFlagSpin(loop, state) && !NonProductionCode.contains(state)) {
       return buildDescription(loop).setMessage(FLAG_SPIN_TEXT).build();
     }
+    Optional<Nap> nap = flagNap(loop, state);
+    if (nap.isPresent() && !NonProductionCode.contains(state) && CriticalSection.around(state.getPath(), state).isEmpty()) {
+      return buildDescription(loop)
+          .setMessage(
+              "This loop sleeps " + napLength(nap.get(), state) + " at a time until another thread changes what"
+                  + " its condition reads: it wakes for nothing while it waits, and sees the change up to a nap"
+                  + " late. Wait for the change instead: a CountDownLatch or CompletableFuture the other thread"
+                  + " completes, a Condition it signals, or the object's own wait (Future.get, Process.waitFor,"
+                  + " Thread.join). No fix is offered: the other thread must signal")
+          .build();
+    }
     return Description.NO_MATCH;
+  }
+
+  /**
+   * {@code while (!done) Thread.sleep(100);}: a body that only naps (a sleep or a park, perhaps in
+   * the {@code try} that catches its interrupt), and a condition that only reads state another
+   * thread can change — a field, an atomic, an accessor. A body that does anything else is a
+   * periodic task whose nap is its period; under a lock the nap is BlockingInSynchronized's finding.
+   */
+  private static Optional<Nap> flagNap(Tree loop, VisitorState state) {
+    ExpressionTree condition = Loops.condition(loop);
+    if (condition == null
+        || (loop instanceof ForLoopTree
+            && (!((ForLoopTree) loop).getInitializer().isEmpty() || !((ForLoopTree) loop).getUpdate().isEmpty()))
+        || !StateReads.only(condition, state)
+        || !readsSharedState(condition, state)) {
+      return Optional.empty();
+    }
+    return Nap.of(new TreePath(state.getPath(), Loops.body(loop)), state)
+        .filter(nap -> nap.kind() == Nap.Kind.SLEEP || nap.kind() == Nap.Kind.PARK);
+  }
+
+  /**
+   * A {@code volatile} field, an atomic's getter, or a method of this file that returns a
+   * {@code volatile} field: a flag that another thread sets. (A queue or collection polled this
+   * way is {@link QueueWait}'s business, or a drain.)
+   */
+  private static boolean readsSharedState(ExpressionTree condition, VisitorState state) {
+    return TreeSearch.anyMatch(
+        condition,
+        node -> {
+          Symbol symbol = ASTHelpers.getSymbol(node);
+          if (symbol == null) {
+            return false;
+          }
+          if (node instanceof MethodInvocationTree) {
+            return symbol.owner.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.")
+                || returnsAVolatileField(symbol, state);
+          }
+          return (node instanceof IdentifierTree || node instanceof MemberSelectTree) && isVolatileField(symbol);
+        });
+  }
+
+  private static boolean isVolatileField(Symbol symbol) {
+    return symbol.getKind() == ElementKind.FIELD && (symbol.flags() & Flags.VOLATILE) != 0;
+  }
+
+  private static boolean returnsAVolatileField(Symbol method, VisitorState state) {
+    return SymbolUses.declaration(state.getPath().getCompilationUnit(), method)
+        .map(TreePath::getLeaf)
+        .filter(MethodTree.class::isInstance)
+        .map(declaration -> ((MethodTree) declaration).getBody())
+        .filter(body -> body != null && body.getStatements().size() == 1 && body.getStatements().get(0) instanceof ReturnTree)
+        .map(body -> ((ReturnTree) body.getStatements().get(0)).getExpression())
+        .filter(returned -> returned != null && TreeSearch.anyMatch(returned, n -> {
+          Symbol read = ASTHelpers.getSymbol(n);
+          return read != null && (n instanceof IdentifierTree || n instanceof MemberSelectTree) && isVolatileField(read);
+        }))
+        .isPresent();
+  }
+
+  private static String napLength(Nap nap, VisitorState state) {
+    String duration = state.getSourceForNode(nap.duration());
+    return nap.kind() == Nap.Kind.PARK ? duration + " ns" : nap.writtenUnit() == null ? duration + " ms" : duration + " "
+        + state.getSourceForNode(nap.writtenUnit()).replaceFirst(".*\\.", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

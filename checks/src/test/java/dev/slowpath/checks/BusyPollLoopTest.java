@@ -113,6 +113,47 @@ final class BusyPollLoopTest {
         .doTest();
   }
 
+  /** IntelliJ's busy wait: a loop that only sleeps until a flag another thread sets changes. */
+  @Test
+  void identificationSleepsOnAFlag() {
+    compilationHelper
+        .addSourceLines(
+            "Shutdown.java",
+            "import java.util.concurrent.TimeUnit;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Shutdown {",
+            "  private volatile boolean stopped;",
+            "  private boolean plain;",
+            "  private final AtomicBoolean running = new AtomicBoolean(true);",
+            "  private final Object lock = new Object();",
+            "  boolean isStopped() { return stopped; }",
+            "  void await() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: This loop sleeps 100 ms at a time until another thread changes",
+            "    while (!stopped) Thread.sleep(100);",
+            "    // BUG: Diagnostic contains: sleeps 1 seconds at a time",
+            "    while (running.get()) { TimeUnit.SECONDS.sleep(1); }",
+            "    // BUG: Diagnostic contains: a CountDownLatch or CompletableFuture",
+            "    while (!isStopped()) {",
+            "      try { Thread.sleep(10); } catch (InterruptedException e) { return; }",
+            "    }",
+            "  }",
+            "  void periodic() throws InterruptedException {",
+            "    while (!stopped) { flush(); Thread.sleep(100); }", // a periodic task: its nap is its period
+            "  }",
+            "  void timed(long deadline) throws InterruptedException {",
+            "    while (!stopped && System.currentTimeMillis() < deadline) Thread.sleep(10);", // bounded by the clock
+            "  }",
+            "  void plainField() throws InterruptedException {",
+            "    while (!plain) Thread.sleep(10);", // not a flag another thread publishes
+            "  }",
+            "  void underLock() throws InterruptedException {",
+            "    synchronized (lock) { while (!stopped) Thread.sleep(10); }", // BlockingInSynchronized's
+            "  }",
+            "  void flush() {}",
+            "}")
+        .doTest();
+  }
+
   /**
    * Reduced from a database driver's reply reader: the empty loop's condition reads and parses
    * the next part of a reply on this thread. A getter's name is a hint; its body or its checked
