@@ -153,7 +153,14 @@ final class RecallCorpus {
       List<String> failures) throws IOException, InterruptedException {
     Path dir = harness.work.resolve("recall").resolve(coordinates.replace(':', '_'));
     List<String> extras = rows.stream().flatMap(r -> r.extras().stream()).distinct().sorted().collect(Collectors.toList());
-    String classpath = classpath(dir, coordinates, extras);
+    String classpath;
+    try {
+      classpath = classpath(dir, coordinates, extras);
+    } catch (IllegalStateException e) {
+      failures.add("recall.tsv: " + coordinates + ": its classpath could not be resolved from Maven Central:\n"
+          + e.getMessage().lines().filter(l -> l.contains("ERROR")).findFirst().orElse(e.getMessage()));
+      return;
+    }
     String sourcesJar = Arrays.stream(classpath.split(":")).filter(e -> e.endsWith("-sources.jar")).findFirst()
         .orElseThrow(() -> new IllegalStateException(coordinates + ": no sources jar resolved"));
     String compileClasspath =
