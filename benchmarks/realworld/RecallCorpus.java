@@ -104,7 +104,7 @@ final class RecallCorpus {
       if (inFile == null) {
         continue; // did not compile: a failure already
       }
-      List<String> hits = inFile.stream().filter(f -> row.covers(line(f)) && check(f).equals(row.check()))
+      List<String> hits = inFile.stream().filter(f -> check(f).equals(row.check()) && linesOf(f).stream().anyMatch(row::covers))
           .collect(Collectors.toList());
       explained.addAll(hits);
       int[] counts = perCheck.computeIfAbsent(row.check(), k -> new int[4]);
@@ -223,8 +223,19 @@ final class RecallCorpus {
     return classpath;
   }
 
-  private static int line(String finding) {
-    return Integer.parseInt(finding.substring(0, finding.indexOf(':')));
+  /** "(and 2 more blocking calls in this section, lines 154, 160)": one finding for several calls. */
+  private static final Pattern MORE_LINES = Pattern.compile("in this section, lines? ([0-9, ]+)\\)");
+
+  /** The line a finding is reported on, and the lines of the other calls it names. */
+  private static List<Integer> linesOf(String finding) {
+    List<Integer> lines = new ArrayList<>(List.of(Integer.parseInt(finding.substring(0, finding.indexOf(':')))));
+    Matcher more = MORE_LINES.matcher(finding);
+    if (more.find()) {
+      for (String line : more.group(1).split(",\\s*")) {
+        lines.add(Integer.parseInt(line.trim()));
+      }
+    }
+    return lines;
   }
 
   private static String check(String finding) {

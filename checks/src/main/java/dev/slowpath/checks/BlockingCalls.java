@@ -20,7 +20,7 @@ final class BlockingCalls {
   /** The names below, for a cheap first filter before any symbol is resolved. */
   private static final Set<String> NAMES =
       Set.of(
-          "sleep", "join", "wait", "get", "take", "put", "await", "acquire", "acquireUninterruptibly",
+          "sleep", "join", "wait", "get", "take", "put", "poll", "offer", "await", "acquire", "acquireUninterruptibly",
           "waitFor", "select", "read", "readLine", "park", "parkNanos", "parkUntil", "transfer",
           "awaitTermination", "invokeAll", "invokeAny", "accept", "lockInterruptibly", "takeFirst",
           "takeLast", "putFirst", "putLast", "awaitAdvance", "awaitAdvanceInterruptibly",
@@ -57,9 +57,20 @@ final class BlockingCalls {
 
   private BlockingCalls() {}
 
+  /** A queue's timed {@code poll(timeout, unit)} and {@code offer(e, timeout, unit)}: they wait, up to the timeout. */
+  private static final Matcher<ExpressionTree> TIMED_QUEUE_WAIT =
+      instanceMethod().onDescendantOf("java.util.concurrent.BlockingQueue").namedAnyOf("poll", "offer");
+
   /** Whether {@code call} may block its thread. */
   static boolean isBlocking(MethodInvocationTree call, VisitorState state) {
-    return NAMES.contains(MethodNames.simpleName(call.getMethodSelect()).toString()) && BLOCKING.matches(call, state);
+    String name = MethodNames.simpleName(call.getMethodSelect()).toString();
+    if (!NAMES.contains(name)) {
+      return false;
+    }
+    if (name.equals("poll") || name.equals("offer")) {
+      return call.getArguments().size() == (name.equals("poll") ? 2 : 3) && TIMED_QUEUE_WAIT.matches(call, state);
+    }
+    return BLOCKING.matches(call, state);
   }
 
   /**

@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 
 /**
  * The calls that block while a critical section is held: in the section itself, one level down
@@ -154,17 +156,75 @@ final class HeldBlocking {
     if (blocks(call, path, section, state)) {
       return Optional.of(new Site(call, describe(call), null));
     }
+    Optional<String> other = waitOnAnotherMonitor(call, section, state);
+    if (other.isPresent()) {
+      return Optional.of(new Site(call, "Object.wait on `" + other.get() + "`, which releases only that monitor", null));
+    }
     Symbol symbol = ASTHelpers.getSymbol(call);
     if (!(symbol instanceof MethodSymbol)) {
       return Optional.empty();
     }
     MethodSymbol method = (MethodSymbol) symbol;
+    if (isSleepHelper(method, state)) {
+      return Optional.of(new Site(call, describe(call) + " (a sleep helper)", null));
+    }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     Optional<Site> viaHelper = viaSameFileMethod(call, method, path, section, state);
     if (viaHelper.isPresent() || receiver == null) {
       return viaHelper;
     }
     return viaLocalCode(call, method, ASTHelpers.stripParentheses(receiver), path, section, state);
+  }
+
+  /**
+   * {@code synchronized (inner) { inner.wait(); }} inside a section on another lock: the wait
+   * releases {@code inner} and keeps the outer monitor for as long as it waits (the "wait while
+   * holding two locks" of IntelliJ, SpotBugs' TLW_TWO_LOCK_WAIT, Sonar's S3046). The monitor
+   * waited on, when it is not the section's own.
+   */
+  private static Optional<String> waitOnAnotherMonitor(MethodInvocationTree call, CriticalSection section, VisitorState state) {
+    if (!"wait".contentEquals(MethodNames.simpleName(call.getMethodSelect())) || !BlockingCalls.isBlocking(call, state)) {
+      return Optional.empty();
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    String waitedOn = receiver == null ? "this" : state.getSourceForNode(ASTHelpers.stripParentheses(receiver));
+    boolean own = waitedOn == null || waitedOn.equals(section.lock()) || (waitedOn.equals("this") && section.lock().equals("this"));
+    return own ? Optional.empty() : Optional.of(waitedOn);
+  }
+
+  private static final Pattern SLEEP_HELPER = Pattern.compile("(?i)(sleep|nap|pause)\\w*");
+
+  /**
+   * {@code Util.sleep(1000)}, {@code ThreadUtils.sleepQuietly(ms)}: a static method of a class
+   * outside this file, named for sleeping, that takes one duration (a number, perhaps with its
+   * {@code TimeUnit}) and gives nothing back but perhaps whether it was interrupted. Its body is not
+   * in this file; its name and its signature together are what a sleep helper looks like.
+   */
+  private static boolean isSleepHelper(MethodSymbol method, VisitorState state) {
+    if (!method.isStatic() || !SLEEP_HELPER.matcher(method.getSimpleName()).matches()) {
+      return false;
+    }
+    List<Symbol.VarSymbol> parameters = method.getParameters();
+    boolean oneDuration =
+        (parameters.size() == 1 && isWholeNumber(parameters.get(0).type))
+            || (parameters.size() == 2
+                && isWholeNumber(parameters.get(0).type)
+                && parameters.get(1).type.tsym.getQualifiedName().contentEquals("java.util.concurrent.TimeUnit"));
+    TypeKind returned = method.getReturnType().getKind();
+    return oneDuration
+        && (returned == TypeKind.VOID || returned == TypeKind.BOOLEAN)
+        && !isDeclaredInThisFile(method, state);
+  }
+
+  private static boolean isWholeNumber(com.sun.tools.javac.code.Type type) {
+    return type.getKind() == TypeKind.LONG || type.getKind() == TypeKind.INT;
+  }
+
+  private static boolean isDeclaredInThisFile(Symbol method, VisitorState state) {
+    Symbol.ClassSymbol owner = method.enclClass();
+    return owner != null
+        && owner.sourcefile != null
+        && owner.sourcefile.equals(state.getPath().getCompilationUnit().getSourceFile());
   }
 
   /** {@code sleepQuietly(ms)}: a method of this file whose own code blocks. */

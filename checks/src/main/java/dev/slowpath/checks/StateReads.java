@@ -118,14 +118,33 @@ final class StateReads {
                 : node.getKind() == Tree.Kind.NEW_CLASS || node.getKind() == Tree.Kind.NEW_ARRAY || Writes.isWrite(node));
   }
 
+  /**
+   * A call inside such a body that reads too: an atomic's or a reference's getter, {@code
+   * Thread.currentThread()}, {@code equals(x)}, or a conventional no-argument getter that throws no
+   * checked exception (its body is not followed further).
+   */
   private static boolean isJdkGetter(MethodInvocationTree call, VisitorState state) {
     Symbol method = ASTHelpers.getSymbol(call);
-    if (!call.getArguments().isEmpty() || method == null) {
+    if (method == null || throwsCheckedException(method, state)) {
       return false;
     }
     String name = method.getSimpleName().toString();
-    return method.owner.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.")
-        ? name.startsWith("get") && !name.startsWith("getAnd")
-        : name.equals("get") && isReferenceGet(method, state);
+    if (call.getArguments().size() == 1) {
+      return name.equals("equals");
+    }
+    if (!call.getArguments().isEmpty() || name.startsWith("getAnd")) {
+      return false;
+    }
+    if (method.owner.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.")) {
+      return name.startsWith("get");
+    }
+    if (name.equals("get")) {
+      return isReferenceGet(method, state);
+    }
+    return (name.equals("currentThread") && method.owner.getQualifiedName().contentEquals("java.lang.Thread"))
+        || name.equals("size")
+        || isConventional(name, "get")
+        || isConventional(name, "is")
+        || isConventional(name, "has");
   }
 }

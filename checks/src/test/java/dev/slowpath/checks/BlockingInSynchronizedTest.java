@@ -288,6 +288,68 @@ final class BlockingInSynchronizedTest {
   }
 
   /**
+   * Reduced from a group-communication retransmitter, an SSH channel stream and a messaging
+   * client: a static sleep helper of another class, a timed queue poll, and a wait on a second
+   * monitor while the first stays held.
+   */
+  @Test
+  void identificationSleepHelpersTimedPollsAndWaitsOnASecondMonitor() {
+    compilationHelper
+        .addSourceLines(
+            "util/Util.java",
+            "package util;",
+            "public final class Util {",
+            "  public static void sleep(long millis) {",
+            "    try { Thread.sleep(millis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }",
+            "  }",
+            "  public static boolean sleepUninterruptibly(long amount, java.util.concurrent.TimeUnit unit) { return true; }",
+            "  public static void sleeper(String name) {}",
+            "  public static long sleepTime() { return 1; }",
+            "}")
+        .addSourceLines(
+            "Retransmitter.java",
+            "import java.util.concurrent.BlockingQueue;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Retransmitter {",
+            "  private final Object bufferLock = new Object();",
+            "  private boolean flushing;",
+            "  synchronized void resend(BlockingQueue<String> queue) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: held across BlockingQueue.poll",
+            "    String next = queue.poll(1000, TimeUnit.MILLISECONDS);",
+            "    util.Util.sleep(1000);",
+            "  }",
+            "  synchronized void backOff() {",
+            "    // BUG: Diagnostic contains: held across Util.sleep (a sleep helper)",
+            "    util.Util.sleep(1000);",
+            "  }",
+            "  synchronized void backOffUnits() {",
+            "    // BUG: Diagnostic contains: held across Util.sleepUninterruptibly (a sleep helper)",
+            "    util.Util.sleepUninterruptibly(1, TimeUnit.SECONDS);",
+            "  }",
+            "  synchronized void notSleeping(BlockingQueue<String> queue) {",
+            "    util.Util.sleeper(\"x\");",
+            "    long t = util.Util.sleepTime();",
+            "    queue.poll();",
+            "    queue.offer(\"x\");",
+            "  }",
+            "  synchronized void write() throws InterruptedException {",
+            "    synchronized (bufferLock) {",
+            "      while (flushing) {",
+            "        // BUG: Diagnostic contains: Object.wait on `bufferLock`, which releases only that monitor",
+            "        bufferLock.wait(100);",
+            "      }",
+            "    }",
+            "  }",
+            "  void waitOwn() throws InterruptedException {",
+            "    synchronized (bufferLock) {",
+            "      while (flushing) bufferLock.wait();", // releases the only monitor held
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Reduced from a protocol client that buffers each reply and hands it back as an {@code
    * InputStream}, and a cache that keeps content in memory: the stream's static type is {@code
    * InputStream}, but every value this file gives it is in memory. Nothing waits for a peer.
