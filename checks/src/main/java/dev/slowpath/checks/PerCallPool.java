@@ -6,13 +6,18 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
@@ -43,13 +48,27 @@ final class PerCallPool {
   private final Symbol pool;
   private final TreePath scope;
   private final List<TreePath> submissions;
+  private final boolean assigned; // built in an assignment after the declaration ({@code pool = null; try { pool = …})
+  private final boolean neverShutDown;
 
-  private PerCallPool(MethodInvocationTree factory, VariableTree declaration, Symbol pool, TreePath scope, List<TreePath> submissions) {
+  private PerCallPool(
+      MethodInvocationTree factory, VariableTree declaration, Symbol pool, TreePath scope, List<TreePath> submissions,
+      boolean assigned, boolean neverShutDown) {
     this.factory = factory;
     this.declaration = declaration;
     this.pool = pool;
     this.scope = scope;
     this.submissions = submissions;
+    this.assigned = assigned;
+    this.neverShutDown = neverShutDown;
+  }
+
+  /**
+   * Nothing ends the pool and nothing keeps it: its threads outlive the call that built them, a
+   * leak of idle threads per call (a fixed pool's core threads never time out).
+   */
+  boolean neverShutDown() {
+    return neverShutDown;
   }
 
   /** The pool {@code factory} builds, when it lives and ends in one call. */
@@ -61,20 +80,35 @@ final class PerCallPool {
     while (holder.getLeaf() instanceof TypeCastTree || holder.getLeaf() instanceof ParenthesizedTree) {
       holder = holder.getParentPath();
     }
-    if (!(holder.getLeaf() instanceof VariableTree)) {
+    Symbol pool;
+    boolean assigned = false;
+    if (holder.getLeaf() instanceof VariableTree) {
+      pool = ASTHelpers.getSymbol(holder.getLeaf());
+    } else if (holder.getLeaf() instanceof AssignmentTree && holder.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+      pool = ASTHelpers.getSymbol(((AssignmentTree) holder.getLeaf()).getVariable());
+      assigned = true;
+    } else {
       return Optional.empty();
     }
-    VariableTree declaration = (VariableTree) holder.getLeaf();
-    Symbol pool = ASTHelpers.getSymbol(declaration);
     TreePath scope = EnclosingCode.methodOrLambdaPath(holder);
     if (pool == null || scope == null
         || pool.getKind() != ElementKind.LOCAL_VARIABLE && pool.getKind() != ElementKind.RESOURCE_VARIABLE) {
       return Optional.empty();
     }
+    Optional<TreePath> declared = SymbolUses.declarationWithin(scope, pool);
+    if (declared.isEmpty() || !(declared.get().getLeaf() instanceof VariableTree)) {
+      return Optional.empty();
+    }
+    VariableTree declaration = (VariableTree) declared.get().getLeaf();
     List<TreePath> uses = usesIn(scope, pool);
+    if (assigned && !(declaration.getInitializer() == null
+        || declaration.getInitializer().getKind() == Tree.Kind.NULL_LITERAL) || assigned && assignments(uses) > 1) {
+      return Optional.empty(); // the local holds more than this one pool
+    }
     boolean ends = pool.getKind() == ElementKind.RESOURCE_VARIABLE || uses.stream().anyMatch(use -> ENDS.contains(calledOn(use)));
-    if (!ends) {
-      return Optional.empty(); // kept past the call: a field's pool, returned, or never shut down
+    boolean kept = uses.stream().anyMatch(PerCallPool::keeps);
+    if (!ends && kept) {
+      return Optional.empty(); // kept past the call: stored, returned or handed on
     }
     List<TreePath> submissions = new ArrayList<>();
     for (TreePath use : uses) {
@@ -82,11 +116,42 @@ final class PerCallPool {
         submissions.add(use);
       }
     }
-    return Optional.of(new PerCallPool(factory, declaration, pool, scope, submissions));
+    if (!ends && submissions.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PerCallPool(factory, declaration, pool, scope, submissions, assigned, !ends));
+  }
+
+  /** {@code return pool;}, {@code this.pool = pool;}, {@code register(pool)}: the pool outlives the call by design. */
+  private static boolean keeps(TreePath use) {
+    Tree parent = use.getParentPath().getLeaf();
+    return parent instanceof ReturnTree
+        || parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == use.getLeaf()
+        || parent instanceof VariableTree
+        || parent instanceof MethodInvocationTree && ((MethodInvocationTree) parent).getArguments().contains(use.getLeaf())
+        || parent instanceof NewClassTree
+        || parent instanceof LambdaExpressionTree
+        || use.getLeaf() instanceof MemberReferenceTree && !SUBMITS.contains(((MemberReferenceTree) use.getLeaf()).getName().toString());
+  }
+
+  private static long assignments(List<TreePath> uses) {
+    return uses.stream()
+        .filter(use -> use.getParentPath().getLeaf() instanceof AssignmentTree
+            && ((AssignmentTree) use.getParentPath().getLeaf()).getVariable() == use.getLeaf()
+            && ((AssignmentTree) use.getParentPath().getLeaf()).getExpression().getKind() != Tree.Kind.NULL_LITERAL)
+        .count();
   }
 
   /** The virtual-thread executor in place of the factory call, or empty with the reason in {@code why}. */
   Optional<SuggestedFix> toVirtual(VisitorState state, StringBuilder why) {
+    if (neverShutDown) {
+      why.append("nothing shuts the pool down: shut it down where the call ends (try-with-resources from 19), or share one pool");
+      return Optional.empty();
+    }
+    if (assigned) {
+      why.append("the pool is assigned after its declaration; make one pool shared by the class, or build a virtual-thread executor there by hand");
+      return Optional.empty();
+    }
     String kind = MethodNames.simpleName(factory.getMethodSelect()).toString();
     if (kind.equals("newWorkStealingPool")) {
       why.append("a work-stealing pool runs fork/join work; keep one, shared by the class");

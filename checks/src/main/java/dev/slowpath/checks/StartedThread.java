@@ -3,6 +3,8 @@ package dev.slowpath.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -42,18 +44,24 @@ final class StartedThread {
   private final ExpressionTree creation; // the new Thread(…), or the builder chain before start(task)
   private final Symbol variable; // the local holding the thread, or null
   private final boolean builder;
+  private final String noRewrite; // why the start cannot be rewritten (a factory's thread, a later assignment), or null
 
   private StartedThread(ExpressionTree task, TreePath creationPath, Symbol variable, boolean builder) {
+    this(task, creationPath, variable, builder, null);
+  }
+
+  private StartedThread(ExpressionTree task, TreePath creationPath, Symbol variable, boolean builder, String noRewrite) {
     this.task = task;
     this.creationPath = creationPath;
     this.creation = (ExpressionTree) creationPath.getLeaf();
     this.variable = variable;
     this.builder = builder;
+    this.noRewrite = noRewrite;
   }
 
   /** The code the started thread runs lives in a subclass of Thread, not in a task. */
   boolean isSubclass() {
-    return task == null;
+    return task == null && noRewrite == null;
   }
 
   TreePath creationPath() {
@@ -62,6 +70,9 @@ final class StartedThread {
 
   /** The code the thread runs, if this file has it: its task's, or its subclass's {@code run()}. */
   Optional<TaskCode> code(TreePath at, VisitorState state) {
+    if (task == null && noRewrite != null) {
+      return Optional.empty();
+    }
     if (isSubclass()) {
       return TaskCode.ofSubclass((NewClassTree) ASTHelpers.stripParentheses(creation), state);
     }
@@ -90,17 +101,95 @@ final class StartedThread {
       TreePath select = new TreePath(startPath, start.getMethodSelect());
       return ofCreation(new TreePath(select, receiver), null, state);
     }
+    if (receiver instanceof MethodInvocationTree && isFactoryThread((MethodInvocationTree) receiver, state)) {
+      TreePath select = new TreePath(startPath, start.getMethodSelect());
+      return ofFactory(new TreePath(select, receiver), null);
+    }
     if (receiver instanceof IdentifierTree) {
       Symbol local = ASTHelpers.getSymbol(receiver);
       if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE) {
         return Optional.empty();
       }
       TreePath initializer = SymbolUses.initializerOf(local, startPath);
-      if (initializer != null && ASTHelpers.stripParentheses((ExpressionTree) initializer.getLeaf()) instanceof NewClassTree) {
+      if (initializer == null || ((Tree) initializer.getLeaf()).getKind() == Tree.Kind.NULL_LITERAL) {
+        // Thread t = null; … t = new Thread(task); … t.start(): the one value it is given later.
+        initializer = onlyAssignment(local, startPath);
+        if (initializer == null) {
+          return Optional.empty();
+        }
+        ExpressionTree value = ASTHelpers.stripParentheses((ExpressionTree) initializer.getLeaf());
+        if (value instanceof NewClassTree) {
+          return ofCreation(initializer, local, state)
+              .map(t -> new StartedThread(t.task, t.creationPath, local, false,
+                  "the thread is assigned after its declaration; start a virtual thread there by hand"));
+        }
+      }
+      ExpressionTree value = ASTHelpers.stripParentheses((ExpressionTree) initializer.getLeaf());
+      if (value instanceof NewClassTree) {
         return ofCreation(initializer, local, state);
+      }
+      if (value instanceof MethodInvocationTree && isFactoryThread((MethodInvocationTree) value, state)) {
+        return ofFactory(initializer, local);
+      }
+      if (value instanceof ConditionalExpressionTree && isThreadMaking(((ConditionalExpressionTree) value).getTrueExpression(), state)
+          && isThreadMaking(((ConditionalExpressionTree) value).getFalseExpression(), state)) {
+        return Optional.of(new StartedThread(null, initializer, local, false,
+            "the thread comes from a ThreadFactory or a constructor, chosen at run time"));
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code factory.newThread(task)} on a {@code java.util.concurrent.ThreadFactory}: a platform thread unless the factory says otherwise. */
+  private static boolean isFactoryThread(MethodInvocationTree call, VisitorState state) {
+    Symbol method = ASTHelpers.getSymbol(call);
+    Type factory = state.getTypeFromString("java.util.concurrent.ThreadFactory");
+    return method != null
+        && method.getSimpleName().contentEquals("newThread")
+        && call.getArguments().size() == 1
+        && factory != null
+        && ASTHelpers.isSubtype(method.owner.type, factory, state);
+  }
+
+  private static boolean isThreadMaking(ExpressionTree expression, VisitorState state) {
+    ExpressionTree stripped = ASTHelpers.stripParentheses(expression);
+    return stripped instanceof NewClassTree && isThread(ASTHelpers.getType(stripped), state)
+        || stripped instanceof MethodInvocationTree && isFactoryThread((MethodInvocationTree) stripped, state);
+  }
+
+  private static Optional<StartedThread> ofFactory(TreePath creationPath, Symbol variable) {
+    MethodInvocationTree call = (MethodInvocationTree) ASTHelpers.stripParentheses((ExpressionTree) creationPath.getLeaf());
+    return Optional.of(new StartedThread(call.getArguments().get(0), creationPath, variable, false,
+        "the thread comes from a ThreadFactory, whose threads this file does not make; give the loop a virtual-thread"
+            + " factory (Thread.ofVirtual().factory()) or a shared pool"));
+  }
+
+  /** The value of the one assignment {@code local = …;} in the enclosing method, or null. */
+  private static TreePath onlyAssignment(Symbol local, TreePath from) {
+    TreePath scope = EnclosingCode.methodOrLambdaPath(from);
+    if (scope == null) {
+      return null;
+    }
+    TreePath value = null;
+    for (TreePath use : SymbolUses.within(scope, local)) {
+      Tree parent = use.getParentPath().getLeaf();
+      if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getVariable() == use.getLeaf()) {
+        ExpressionTree assigned = ((AssignmentTree) parent).getExpression();
+        if (assigned.getKind() == Tree.Kind.NULL_LITERAL) {
+          continue; // t = null after the work: not a second thread
+        }
+        if (value != null) {
+          return null;
+        }
+        value = new TreePath(use.getParentPath(), assigned);
+      }
+    }
+    return value;
+  }
+
+  /** Why the start cannot be rewritten to a virtual thread whatever the release, or null. */
+  String noRewrite() {
+    return noRewrite;
   }
 
   private static Optional<StartedThread> ofCreation(TreePath creationPath, Symbol variable, VisitorState state) {
@@ -182,6 +271,10 @@ final class StartedThread {
    * {@code scope} must all mean the same on a virtual thread.
    */
   Optional<SuggestedFix> toVirtual(MethodInvocationTree start, TreePath scope, VisitorState state, StringBuilder why) {
+    if (noRewrite != null) {
+      why.append(noRewrite);
+      return Optional.empty();
+    }
     if (variable != null) {
       for (TreePath use : SymbolUses.within(scope, variable)) {
         MethodInvocationTree call = callOn(use);

@@ -69,6 +69,11 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
       "This thread pool is built for one call and shut down before the call returns: its threads"
           + " are started and stopped on every call, and the pool never pools";
 
+  private static final String NEVER_SHUT_DOWN_TEXT =
+      "This thread pool is built on every call and never shut down: each call leaves its threads"
+          + " behind (a fixed pool's threads never end on their own, and they keep the pool reachable),"
+          + " so threads pile up with the calls";
+
   static final String SHARED_POOL_ADVICE =
       "Submit the work to one bounded ExecutorService shared by the class (a field, sized to"
           + " Runtime.availableProcessors() for CPU work or to the limit of the resource the tasks"
@@ -139,6 +144,10 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
     if (!JavaTarget.atLeast(state, 21)) {
       return Optional.empty();
     }
+    if (started.noRewrite() != null) {
+      why.append(started.noRewrite());
+      return Optional.empty();
+    }
     if (started.isSubclass()) {
       why.append("the thread is a subclass of Thread, which a virtual thread cannot be; make its run() a Runnable and start it with Thread.startVirtualThread");
       return Optional.empty();
@@ -164,6 +173,10 @@ public final class ThreadPerItem extends BugChecker implements MethodInvocationT
       return Description.NO_MATCH;
     }
     StringBuilder why = new StringBuilder();
+    if (pool.get().neverShutDown()) {
+      pool.get().toVirtual(state, why);
+      return buildDescription(tree).setMessage(NEVER_SHUT_DOWN_TEXT + ". " + SHARED_POOL_ADVICE).build();
+    }
     Optional<SuggestedFix> fix =
         JavaTarget.atLeast(state, 21) ? pool.get().toVirtual(state, why) : Optional.empty();
     return describe(tree, POOL_TEXT, fix, why, state);

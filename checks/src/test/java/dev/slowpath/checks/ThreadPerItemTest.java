@@ -169,6 +169,82 @@ final class ThreadPerItemTest {
         .doTest();
   }
 
+  /**
+   * Reduced from real code: a thread assigned inside a try and started per job, threads from a
+   * ThreadFactory per accepted connection, a pool declared null and built inside a try, and a
+   * pool built per call that nothing shuts down.
+   */
+  @Test
+  void identificationShapesOfRealCode() {
+    compilationHelper
+        .addSourceLines(
+            "Server.java",
+            "import java.io.IOException;",
+            "import java.net.ServerSocket;",
+            "import java.net.Socket;",
+            "import java.util.List;",
+            "import java.util.concurrent.BlockingQueue;",
+            "import java.util.concurrent.ExecutorService;",
+            "import java.util.concurrent.Executors;",
+            "import java.util.concurrent.ThreadFactory;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Server {",
+            "  private final ThreadFactory factory = Thread::new;",
+            "  private volatile boolean running = true;",
+            "  void jobs(BlockingQueue<Runnable> triggers) throws Exception {",
+            "    while (running) {",
+            "      Runnable job = triggers.take();",
+            "      Thread worker = null;",
+            "      try {",
+            "        worker = new Thread(job);",
+            "        // BUG: Diagnostic contains: A platform thread is started for each pass",
+            "        worker.start();",
+            "        worker.join(1000);",
+            "      } finally {",
+            "        if (worker != null) worker.interrupt();",
+            "      }",
+            "    }",
+            "  }",
+            "  void accept(ServerSocket server) throws IOException {",
+            "    while (running) {",
+            "      Socket client = server.accept();",
+            "      Thread t = factory.newThread(() -> serve(client));",
+            "      t.setDaemon(true);",
+            "      // BUG: Diagnostic contains: A platform thread is started for each pass",
+            "      t.start();",
+            "    }",
+            "  }",
+            "  void acceptEither(ServerSocket server, ThreadFactory maybe) throws IOException {",
+            "    while (running) {",
+            "      Socket client = server.accept();",
+            "      Thread t = maybe != null ? maybe.newThread(() -> serve(client)) : new Thread(() -> serve(client));",
+            "      // BUG: Diagnostic contains: A platform thread is started for each pass",
+            "      t.start();",
+            "    }",
+            "  }",
+            "  void clear(List<Runnable> jobs) throws InterruptedException {",
+            "    ExecutorService pool = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: This thread pool is built for one call",
+            "      pool = Executors.newFixedThreadPool(jobs.size());",
+            "      jobs.forEach(pool::execute);",
+            "    } finally {",
+            "      if (pool != null) {",
+            "        pool.shutdown();",
+            "        pool.awaitTermination(1, TimeUnit.MINUTES);",
+            "      }",
+            "    }",
+            "  }",
+            "  void leak(List<Runnable> jobs) {",
+            "    // BUG: Diagnostic contains: built on every call and never shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    for (Runnable job : jobs) pool.submit(job);",
+            "  }",
+            "  void serve(Socket s) {}",
+            "}")
+        .doTest();
+  }
+
   /** A checker never throws: records, switch expressions, lambdas, anonymous classes and var. */
   @Test
   void identificationSurvivesModernSyntax() {
