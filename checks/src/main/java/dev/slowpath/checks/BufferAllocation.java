@@ -1,6 +1,8 @@
 package dev.slowpath.checks;
 
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewArrayTree;
@@ -20,6 +22,11 @@ import javax.lang.model.type.TypeKind;
  * Buffers made any other way (straight into a field, a call, a return) are not this check's shape.
  */
 record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declaration, Symbol local, Integer bytes) {
+  /** Made in an assignment after the local's declaration ({@code byte[] buf = null; … buf = new byte[n];}). */
+  boolean assigned() {
+    return !(declaration.getLeaf() instanceof VariableTree);
+  }
+
   enum Kind {
     ARRAY,
     HEAP_BYTE_BUFFER,
@@ -64,6 +71,11 @@ record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declarati
     while (holder != null && holder.getLeaf() instanceof ParenthesizedTree) {
       holder = holder.getParentPath();
     }
+    if (holder != null
+        && holder.getLeaf() instanceof AssignmentTree
+        && holder.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
+      return assignedLocal(kind, allocation, holder.getParentPath(), (AssignmentTree) holder.getLeaf(), bytes);
+    }
     if (holder == null || !(holder.getLeaf() instanceof VariableTree)) {
       return Optional.empty();
     }
@@ -74,6 +86,37 @@ record BufferAllocation(Kind kind, ExpressionTree allocation, TreePath declarati
       return Optional.empty();
     }
     return Optional.of(new BufferAllocation(kind, allocation, holder, local, bytes));
+  }
+
+  /**
+   * {@code buf = new byte[8192];} where {@code buf} is a local declared without a buffer (no value,
+   * or {@code null}) and given none elsewhere: the same per-call buffer, written in two steps.
+   */
+  private static Optional<BufferAllocation> assignedLocal(
+      Kind kind, ExpressionTree allocation, TreePath statement, AssignmentTree assignment, Integer bytes) {
+    Symbol local = ASTHelpers.getSymbol(assignment.getVariable());
+    TreePath scope = EnclosingCode.methodOrLambdaPath(statement);
+    if (local == null || local.getKind() != ElementKind.LOCAL_VARIABLE || scope == null) {
+      return Optional.empty();
+    }
+    Optional<TreePath> declared = SymbolUses.declarationWithin(scope, local);
+    if (declared.isEmpty() || !(declared.get().getLeaf() instanceof VariableTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree initial = ((VariableTree) declared.get().getLeaf()).getInitializer();
+    if (initial != null && initial.getKind() != Tree.Kind.NULL_LITERAL) {
+      return Optional.empty();
+    }
+    for (TreePath use : SymbolUses.within(scope, local)) {
+      Tree parent = use.getParentPath().getLeaf();
+      if (parent instanceof AssignmentTree
+          && ((AssignmentTree) parent).getVariable() == use.getLeaf()
+          && parent != assignment
+          && ((AssignmentTree) parent).getExpression().getKind() != Tree.Kind.NULL_LITERAL) {
+        return Optional.empty(); // given another buffer too
+      }
+    }
+    return Optional.of(new BufferAllocation(kind, allocation, statement, local, bytes));
   }
 
   private static Integer constantInt(Tree size) {

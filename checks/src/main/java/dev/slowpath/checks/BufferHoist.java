@@ -22,6 +22,10 @@ final class BufferHoist {
 
   static Optional<SuggestedFix> of(
       BufferAllocation buffer, TreePath outermostLoop, List<TreePath> uses, VisitorState state, StringBuilder why) {
+    if (buffer.assigned()) {
+      why.append("the buffer is assigned after its declaration; declare it with its buffer before the loop by hand");
+      return Optional.empty();
+    }
     if (buffer.bytes() == null) {
       why.append("the size is computed on each pass; allocate the largest size once before the loop by hand");
       return Optional.empty();

@@ -16,6 +16,7 @@ import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
@@ -131,8 +132,22 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
     }
     List<TreePath> loops = Loops.enclosing(path);
     if (loops.isEmpty()) {
-      if (uses.stream().anyMatch(use -> !Loops.enclosing(use).isEmpty())) {
-        return Description.NO_MATCH; // filled again and again in the call: made once per call already
+      // A heap buffer filled again and again in the call is made once per call already; a direct
+      // one still pays its malloc, zeroing, Cleaner and Bits.reserveMemory on every call.
+      // Unless a loop of this file calls the method once per item: then each item pays for a
+      // buffer the size of the largest, however short the item is.
+      Optional<Long> callingLoop = lineOfLoopThatCalls(scope, state);
+      if (buffer.kind() != BufferAllocation.Kind.DIRECT_BYTE_BUFFER
+          && uses.stream().anyMatch(use -> !Loops.enclosing(use).isEmpty())
+          && callingLoop.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      if (callingLoop.isPresent()) {
+        return describe(
+            buffer,
+            "is allocated on every call, and the loop on line " + callingLoop.get() + " calls this method once per item",
+            PER_CALL_ADVICE,
+            null);
       }
       return describe(buffer, "is allocated on every call and dropped when the call returns", PER_CALL_ADVICE, null);
     }
@@ -169,6 +184,31 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
       description.addFix(fix);
     }
     return description.build();
+  }
+
+  /**
+   * The line of a loop of this file that calls the method at {@code scope} on every pass (not a
+   * recursion, nor a loop that runs a handful of times), if there is one.
+   */
+  private static Optional<Long> lineOfLoopThatCalls(TreePath scope, VisitorState state) {
+    if (!(scope.getLeaf() instanceof MethodTree)) {
+      return Optional.empty();
+    }
+    Symbol method = ASTHelpers.getSymbol(scope.getLeaf());
+    if (method == null) {
+      return Optional.empty();
+    }
+    for (TreePath call : SymbolUses.in(state.getPath().getCompilationUnit(), method)) {
+      if (SymbolUses.isWithin(call, scope.getLeaf())) {
+        continue;
+      }
+      TreePath loop = Loops.innermost(call);
+      if (loop != null && !Loops.runsAFewTimes(loop.getLeaf()) && !OneTimeCode.contains(call)) {
+        return Optional.of(state.getPath().getCompilationUnit().getLineMap()
+            .getLineNumber(ASTHelpers.getStartPosition(loop.getLeaf())));
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean isBufferKeeper(TreePath path) {
