@@ -11,6 +11,7 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -24,8 +25,10 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -73,7 +76,7 @@ record BoxedAccumulator(VariableTree declaration, String primitive, String noFix
         case NULL:
           return Optional.empty(); // an optional value: the box is its point
         case UPDATE:
-          updatedInLoop |= !Loops.enclosing(use).isEmpty();
+          updatedInLoop |= !Loops.enclosing(use).isEmpty() || (field && calledFromALoop(use, state));
           if (field && noFix == null && CriticalSection.around(use, state).isPresent()) {
             // CounterUnderLock rewrites a primitive counter bumped under a lock: retyping it here
             // would hand that check a second rewrite, and patch mode would not converge in one run.
@@ -94,6 +97,29 @@ record BoxedAccumulator(VariableTree declaration, String primitive, String noFix
       return Optional.empty();
     }
     return Optional.of(new BoxedAccumulator(declaration, unboxed.toString(), noFix));
+  }
+
+  /**
+   * A field updated in a method that a loop of this file calls once per value: {@code
+   * aggregator.addValue(v)} in a loop over cells, reaching an anonymous class's {@code addValue}
+   * through the method it overrides.
+   */
+  private static boolean calledFromALoop(TreePath update, VisitorState state) {
+    MethodTree method = EnclosingCode.method(update);
+    Symbol.MethodSymbol symbol = method == null ? null : ASTHelpers.getSymbol(method);
+    if (symbol == null) {
+      return false;
+    }
+    Set<Symbol> targets = new HashSet<>(ASTHelpers.findSuperMethods(symbol, state.getTypes()));
+    targets.add(symbol);
+    return TreeSearch.anyMatch(
+        state.getPath().getCompilationUnit(),
+        node -> node instanceof MethodInvocationTree && targets.contains(ASTHelpers.getSymbol(node)) && isInALoop(node, state));
+  }
+
+  private static boolean isInALoop(Tree call, VisitorState state) {
+    TreePath path = TreePath.getPath(state.getPath().getCompilationUnit(), call);
+    return path != null && Loops.enclosing(path).stream().anyMatch(loop -> !Loops.runsAFewTimes(loop.getLeaf()));
   }
 
   Optional<SuggestedFix> fix() {

@@ -286,9 +286,25 @@ public final class BoxingInHotPath extends BugChecker implements MethodInvocatio
     return variable.getKind() == ElementKind.FIELD;
   }
 
-  /** A private field that is neither final nor volatile: only its own class can update it. */
+  /**
+   * A field that is neither final nor volatile and that only this file can update: a private one,
+   * or any field of an anonymous or local class (no other file can name the class).
+   */
   private static boolean isUpdatableField(Symbol.VarSymbol variable) {
-    return isField(variable) && (variable.flags() & (Flags.PRIVATE | Flags.FINAL | Flags.VOLATILE)) == Flags.PRIVATE;
+    if (!isField(variable) || (variable.flags() & (Flags.FINAL | Flags.VOLATILE)) != 0) {
+      return false;
+    }
+    Symbol owner = variable.owner;
+    boolean localOrAnonymous =
+        owner instanceof Symbol.ClassSymbol && (owner.isAnonymous() || isExecutable(owner.owner.getKind()));
+    return (variable.flags() & Flags.PRIVATE) != 0 || localOrAnonymous;
+  }
+
+  private static boolean isExecutable(ElementKind kind) {
+    return kind == ElementKind.METHOD
+        || kind == ElementKind.CONSTRUCTOR
+        || kind == ElementKind.STATIC_INIT
+        || kind == ElementKind.INSTANCE_INIT;
   }
 
   /** Not only loops that run a handful of times (retries, a few attempts). */

@@ -150,6 +150,38 @@ final class BoxingInHotPathTest {
         .doTest();
   }
 
+  /** Reduced from a spreadsheet formula's aggregator: boxed fields of an anonymous class, bumped per matching cell. */
+  @Test
+  void identificationBoxedFieldsOfAnAnonymousClass() {
+    compilationHelper
+        .addSourceLines(
+            "AverageIf.java",
+            "class AverageIf {",
+            "  interface Aggregator { void addValue(double v); double result(); }",
+            "  double aggregate(double[][] cells) {",
+            "    Aggregator aggregator = create();",
+            "    for (double[] row : cells) {",
+            "      for (double cell : row) {",
+            "        aggregator.addValue(cell);",
+            "      }",
+            "    }",
+            "    return aggregator.result();",
+            "  }",
+            "  Aggregator create() {",
+            "    return new Aggregator() {",
+            "      // BUG: Diagnostic contains: 'sum' is a Double updated in a loop",
+            "      Double sum = 0.0;",
+            "      // BUG: Diagnostic contains: 'count' is an Integer updated in a loop",
+            "      Integer count = 0;",
+            "      Integer calls = 0;", // bumped, but no loop of this file calls the method it is bumped in
+            "      @Override public void addValue(double v) { sum += v; count++; }",
+            "      @Override public double result() { calls++; return count == 0 ? 0 : sum / count; }",
+            "    };",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationNegatives() {
     withLoggers()
