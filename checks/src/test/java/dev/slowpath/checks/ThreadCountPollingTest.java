@@ -346,8 +346,17 @@ final class ThreadCountPollingTest {
     assertFalse(patched.contains("activeCount"), patched);
     List<Integer> before = counts(original);
     List<Integer> after = counts(patched);
-    assertEquals(before, after);
     assertTrue(before.get(0) >= 24, before.toString());
+    assertEquals(before.get(0), after.get(0), "getAllStackTraces().size() and getThreadCount() count the same threads");
+    if (Runtime.version().feature() >= 19) {
+      assertEquals(before.get(1), after.get(1), "from JDK 19 the root group's activeCount() counts every live thread");
+    } else {
+      // Up to 18 a group counts only the threads added to it: a VM thread outside every group (a
+      // JFR worker of the test JVM) is seen by getAllStackTraces() and getThreadCount(), not by the
+      // root group. The patched gauge counts what the original's getAllStackTraces() counted.
+      assertTrue(before.get(1) <= after.get(1), before + " -> " + after);
+      assertEquals(before.get(0), after.get(1), before + " -> " + after);
+    }
   }
 
   private static final String[] PROBE = {
