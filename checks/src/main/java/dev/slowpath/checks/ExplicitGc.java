@@ -65,10 +65,14 @@ public final class ExplicitGc extends BugChecker
   private static final Matcher<ExpressionTree> EXPLICIT_GC =
       anyOf(
           staticMethod().onClass("java.lang.System").named("gc"),
-          instanceMethod().onExactClass("java.lang.Runtime").named("gc"));
+          instanceMethod().onExactClass("java.lang.Runtime").named("gc"),
+          // MemoryMXBean.gc() is System.gc() under another name (sun.management.MemoryImpl.gc).
+          instanceMethod().onDescendantOf("java.lang.management.MemoryMXBean").named("gc"));
 
   private static final Matcher<ExpressionTree> GET_RUNTIME =
-      staticMethod().onClass("java.lang.Runtime").named("getRuntime");
+      anyOf(
+          staticMethod().onClass("java.lang.Runtime").named("getRuntime"),
+          staticMethod().onClass("java.lang.management.ManagementFactory").named("getMemoryMXBean"));
 
   private static final String NO_FIX_HINT =
       ". Remove the task that only requests a collection; bound memory with -Xmx or"
@@ -141,7 +145,8 @@ public final class ExplicitGc extends BugChecker
 
   /**
    * Deleting {@code x.gc()} also deletes the evaluation of {@code x}: fine for {@code System},
-   * {@code Runtime.getRuntime()} or a variable, not for a call that may do something else.
+   * {@code Runtime.getRuntime()}, {@code ManagementFactory.getMemoryMXBean()} or a variable, not
+   * for a call that may do something else.
    */
   private static boolean receiverHasNoEffect(MethodInvocationTree tree, VisitorState state) {
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);

@@ -17,6 +17,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Name;
@@ -49,7 +50,7 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
   private static final Set<String> RELEASES =
       Set.of(
           "close", "closeQuietly", "shutdown", "shutdownNow", "disconnect", "dispose", "release", "destroy", "stop",
-          "terminate");
+          "terminate", "end");
 
   private static final String TEXT =
       "This finalize() releases a resource. It runs only after a GC has found the object"
@@ -123,13 +124,21 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
                 return false;
               }
               String name = MethodNames.simpleName(((MethodInvocationTree) node).getMethodSelect()).toString();
-              if (RELEASES.contains(name) || name.startsWith("free")) {
+              if (RELEASES.contains(name) || name.startsWith("free") || name.startsWith("close")) {
                 return true;
+              }
+              Symbol called = ASTHelpers.getSymbol(node);
+              if (called != null && (called.flags() & Flags.NATIVE) != 0) {
+                return true; // a native method run on the way out gives back what native code holds
+              }
+              if (name.equals("finalize") && ASTHelpers.getReceiver((MethodInvocationTree) node) != null
+                  && !"super".equals(String.valueOf(ASTHelpers.getReceiver((MethodInvocationTree) node)))) {
+                return true; // another object's finalizer, run from this one: its release, by delegation
               }
               if (hops == 0) {
                 return false;
               }
-              Symbol helper = ASTHelpers.getSymbol(node);
+              Symbol helper = called;
               return helper != null
                   && SymbolUses.declaration(state.getPath().getCompilationUnit(), helper)
                       .map(TreePath::getLeaf)
