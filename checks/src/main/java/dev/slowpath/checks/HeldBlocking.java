@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -168,12 +169,52 @@ final class HeldBlocking {
     if (isSleepHelper(method, state)) {
       return Optional.of(new Site(call, describe(call) + " (a sleep helper)", null));
     }
+    Optional<Site> runHere = viaRunnerThatRunsItHere(call, method, path, section, state);
+    if (runHere.isPresent()) {
+      return runHere;
+    }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     Optional<Site> viaHelper = viaSameFileMethod(call, method, path, section, state);
     if (viaHelper.isPresent() || receiver == null) {
       return viaHelper;
     }
     return viaLocalCode(call, method, ASTHelpers.stripParentheses(receiver), path, section, state);
+  }
+
+  /** Runners whose contract is to run the action they are given on the calling thread, before they return. */
+  private static final Set<String> RUNS_HERE = Set.of("doAs", "doAsPrivileged", "doPrivileged", "callAs");
+
+  /**
+   * {@code ugi.doAs(new PrivilegedExceptionAction<>() { … sleep … })}, {@code
+   * AccessController.doPrivileged(() -> …)}: the action runs right here, under the monitor, so
+   * what blocks in it blocks the section.
+   */
+  private static Optional<Site> viaRunnerThatRunsItHere(
+      MethodInvocationTree call, MethodSymbol method, TreePath path, CriticalSection section, VisitorState state) {
+    if (!RUNS_HERE.contains(method.getSimpleName().toString())) {
+      return Optional.empty();
+    }
+    for (ExpressionTree argument : call.getArguments()) {
+      ExpressionTree action = ASTHelpers.stripParentheses(argument);
+      TreePath actionPath = new TreePath(path, action);
+      TreePath body = null;
+      if (action instanceof LambdaExpressionTree) {
+        body = new TreePath(actionPath, ((LambdaExpressionTree) action).getBody());
+      } else if (action instanceof NewClassTree && ((NewClassTree) action).getClassBody() != null) {
+        ClassTree anonymous = ((NewClassTree) action).getClassBody();
+        for (Tree member : anonymous.getMembers()) {
+          if (member instanceof MethodTree && ((MethodTree) member).getBody() != null
+              && (((MethodTree) member).getName().contentEquals("run") || ((MethodTree) member).getName().contentEquals("call"))) {
+            body = new TreePath(new TreePath(new TreePath(actionPath, anonymous), member), ((MethodTree) member).getBody());
+          }
+        }
+      }
+      Optional<MethodInvocationTree> inner = firstBlockingCall(body, section, state);
+      if (inner.isPresent()) {
+        return Optional.of(new Site(call, describe(inner.get()), method.getSimpleName() + "(…) (it runs its action here)"));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
