@@ -9,7 +9,12 @@ import com.google.errorprone.matchers.Matcher;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Calls that can block the calling thread for an unbounded or long time — sleeps, joins, waits,
@@ -86,4 +91,40 @@ final class BlockingCalls {
     return TreeSearch.anyMatch(
         tree, node -> node instanceof MethodInvocationTree && isBlocking((MethodInvocationTree) node, state));
   }
+
+  private static final Pattern SLEEP_HELPER = Pattern.compile("(?i)(sleep|nap|pause)\\w*");
+
+  /**
+   * {@code Util.sleep(1000)}, {@code ThreadUtils.sleepQuietly(ms)}: a static method of a class
+   * outside this file, named for sleeping, that takes one duration (a number, perhaps with its
+   * {@code TimeUnit}) and gives nothing back but perhaps whether it was interrupted. Its body is not
+   * in this file; its name and its signature together are what a sleep helper looks like.
+   */
+  static boolean isSleepHelper(Symbol.MethodSymbol method, VisitorState state) {
+    if (!method.isStatic() || !SLEEP_HELPER.matcher(method.getSimpleName()).matches()) {
+      return false;
+    }
+    List<Symbol.VarSymbol> parameters = method.getParameters();
+    boolean oneDuration =
+        (parameters.size() == 1 && isWholeNumber(parameters.get(0).type))
+            || (parameters.size() == 2
+                && isWholeNumber(parameters.get(0).type)
+                && parameters.get(1).type.tsym.getQualifiedName().contentEquals("java.util.concurrent.TimeUnit"));
+    TypeKind returned = method.getReturnType().getKind();
+    return oneDuration
+        && (returned == TypeKind.VOID || returned == TypeKind.BOOLEAN)
+        && !isDeclaredInThisFile(method, state);
+  }
+
+  private static boolean isWholeNumber(Type type) {
+    return type.getKind() == TypeKind.LONG || type.getKind() == TypeKind.INT;
+  }
+
+  private static boolean isDeclaredInThisFile(Symbol method, VisitorState state) {
+    Symbol.ClassSymbol owner = method.enclClass();
+    return owner != null
+        && owner.sourcefile != null
+        && owner.sourcefile.equals(state.getPath().getCompilationUnit().getSourceFile());
+  }
+
 }

@@ -26,6 +26,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
@@ -114,11 +115,11 @@ public final class BusyPollLoop extends BugChecker
     if (isFlagSpin(loop, state) && !NonProductionCode.contains(state)) {
       return buildDescription(loop).setMessage(FLAG_SPIN_TEXT).build();
     }
-    Optional<Nap> nap = flagNap(loop, state);
+    Optional<MethodInvocationTree> nap = flagNap(loop, state);
     if (nap.isPresent() && !NonProductionCode.contains(state) && CriticalSection.around(state.getPath(), state).isEmpty()) {
       return buildDescription(loop)
           .setMessage(
-              "This loop sleeps " + napLength(nap.get(), state) + " at a time until another thread changes what"
+              "This loop sleeps (" + state.getSourceForNode(nap.get()) + ") until another thread changes what"
                   + " its condition reads: it wakes for nothing while it waits, and sees the change up to a nap"
                   + " late. Wait for the change instead: a CountDownLatch or CompletableFuture the other thread"
                   + " completes, a Condition it signals, or the object's own wait (Future.get, Process.waitFor,"
@@ -129,12 +130,14 @@ public final class BusyPollLoop extends BugChecker
   }
 
   /**
-   * {@code while (!done) Thread.sleep(100);}: a body that only naps (a sleep or a park, perhaps in
-   * the {@code try} that catches its interrupt), and a condition that only reads state another
-   * thread can change — a field, an atomic, an accessor. A body that does anything else is a
-   * periodic task whose nap is its period; under a lock the nap is BlockingInSynchronized's finding.
+   * {@code while (!done) Thread.sleep(100);}: a body that only naps — one sleeping call ({@code
+   * Thread.sleep}, {@code TimeUnit.sleep}, {@code LockSupport.parkNanos}, or a sleep helper such
+   * as {@code Uninterruptibles.sleepUninterruptibly}), perhaps in a {@code try} around it — and a
+   * condition that only reads state another thread can change. A body that
+   * does anything else is a periodic task whose nap is its period; under a lock the nap is
+   * BlockingInSynchronized's finding. The sleeping call, when it is one.
    */
-  private static Optional<Nap> flagNap(Tree loop, VisitorState state) {
+  private static Optional<MethodInvocationTree> flagNap(Tree loop, VisitorState state) {
     ExpressionTree condition = Loops.condition(loop);
     if (condition == null
         || (loop instanceof ForLoopTree
@@ -143,8 +146,32 @@ public final class BusyPollLoop extends BugChecker
         || !readsSharedState(condition, state)) {
       return Optional.empty();
     }
-    return Nap.of(new TreePath(state.getPath(), Loops.body(loop)), state)
-        .filter(nap -> nap.kind() == Nap.Kind.SLEEP || nap.kind() == Nap.Kind.PARK);
+    return onlySleeps(Loops.body(loop), state);
+  }
+
+  private static Optional<MethodInvocationTree> onlySleeps(StatementTree statement, VisitorState state) {
+    if (statement instanceof BlockTree && ((BlockTree) statement).getStatements().size() == 1) {
+      return onlySleeps(((BlockTree) statement).getStatements().get(0), state);
+    }
+    if (statement instanceof TryTree) {
+      TryTree attempt = (TryTree) statement;
+      return attempt.getFinallyBlock() == null && attempt.getResources().isEmpty()
+          ? onlySleeps(attempt.getBlock(), state)
+          : Optional.empty();
+    }
+    if (!(statement instanceof ExpressionStatementTree)
+        || !(((ExpressionStatementTree) statement).getExpression() instanceof MethodInvocationTree)) {
+      return Optional.empty();
+    }
+    MethodInvocationTree call = (MethodInvocationTree) ((ExpressionStatementTree) statement).getExpression();
+    Symbol method = ASTHelpers.getSymbol(call);
+    String name = MethodNames.simpleName(call.getMethodSelect()).toString();
+    boolean sleeps =
+        method instanceof Symbol.MethodSymbol
+            && ((name.equals("sleep") && BlockingCalls.isBlocking(call, state))
+                || (name.equals("parkNanos") && method.owner.getQualifiedName().contentEquals("java.util.concurrent.locks.LockSupport"))
+                || BlockingCalls.isSleepHelper((Symbol.MethodSymbol) method, state));
+    return sleeps ? Optional.of(call) : Optional.empty();
   }
 
   /**
@@ -186,11 +213,7 @@ public final class BusyPollLoop extends BugChecker
         .isPresent();
   }
 
-  private static String napLength(Nap nap, VisitorState state) {
-    String duration = state.getSourceForNode(nap.duration());
-    return nap.kind() == Nap.Kind.PARK ? duration + " ns" : nap.writtenUnit() == null ? duration + " ms" : duration + " "
-        + state.getSourceForNode(nap.writtenUnit()).replaceFirst(".*\\.", "").toLowerCase(java.util.Locale.ROOT);
-  }
+
 
   /**
    * Whether this check reports the queue wait of {@code loop}: not under a lock, where a nap is

@@ -28,9 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.type.TypeKind;
 
 /**
  * The calls that block while a critical section is held: in the section itself, one level down
@@ -166,7 +164,7 @@ final class HeldBlocking {
       return Optional.empty();
     }
     MethodSymbol method = (MethodSymbol) symbol;
-    if (isSleepHelper(method, state)) {
+    if (BlockingCalls.isSleepHelper(method, state)) {
       return Optional.of(new Site(call, describe(call) + " (a sleep helper)", null));
     }
     Optional<Site> runHere = viaRunnerThatRunsItHere(call, method, path, section, state);
@@ -231,41 +229,6 @@ final class HeldBlocking {
     String waitedOn = receiver == null ? "this" : state.getSourceForNode(ASTHelpers.stripParentheses(receiver));
     boolean own = waitedOn == null || waitedOn.equals(section.lock()) || (waitedOn.equals("this") && section.lock().equals("this"));
     return own ? Optional.empty() : Optional.of(waitedOn);
-  }
-
-  private static final Pattern SLEEP_HELPER = Pattern.compile("(?i)(sleep|nap|pause)\\w*");
-
-  /**
-   * {@code Util.sleep(1000)}, {@code ThreadUtils.sleepQuietly(ms)}: a static method of a class
-   * outside this file, named for sleeping, that takes one duration (a number, perhaps with its
-   * {@code TimeUnit}) and gives nothing back but perhaps whether it was interrupted. Its body is not
-   * in this file; its name and its signature together are what a sleep helper looks like.
-   */
-  private static boolean isSleepHelper(MethodSymbol method, VisitorState state) {
-    if (!method.isStatic() || !SLEEP_HELPER.matcher(method.getSimpleName()).matches()) {
-      return false;
-    }
-    List<Symbol.VarSymbol> parameters = method.getParameters();
-    boolean oneDuration =
-        (parameters.size() == 1 && isWholeNumber(parameters.get(0).type))
-            || (parameters.size() == 2
-                && isWholeNumber(parameters.get(0).type)
-                && parameters.get(1).type.tsym.getQualifiedName().contentEquals("java.util.concurrent.TimeUnit"));
-    TypeKind returned = method.getReturnType().getKind();
-    return oneDuration
-        && (returned == TypeKind.VOID || returned == TypeKind.BOOLEAN)
-        && !isDeclaredInThisFile(method, state);
-  }
-
-  private static boolean isWholeNumber(com.sun.tools.javac.code.Type type) {
-    return type.getKind() == TypeKind.LONG || type.getKind() == TypeKind.INT;
-  }
-
-  private static boolean isDeclaredInThisFile(Symbol method, VisitorState state) {
-    Symbol.ClassSymbol owner = method.enclClass();
-    return owner != null
-        && owner.sourcefile != null
-        && owner.sourcefile.equals(state.getPath().getCompilationUnit().getSourceFile());
   }
 
   /** {@code sleepQuietly(ms)}: a method of this file whose own code blocks. */

@@ -128,14 +128,20 @@ final class BusyPollLoopTest {
             "  private final Object lock = new Object();",
             "  boolean isStopped() { return stopped; }",
             "  void await() throws InterruptedException {",
-            "    // BUG: Diagnostic contains: This loop sleeps 100 ms at a time until another thread changes",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(100)) until another thread changes",
             "    while (!stopped) Thread.sleep(100);",
-            "    // BUG: Diagnostic contains: sleeps 1 seconds at a time",
+            "    // BUG: Diagnostic contains: sleeps (TimeUnit.SECONDS.sleep(1))",
             "    while (running.get()) { TimeUnit.SECONDS.sleep(1); }",
             "    // BUG: Diagnostic contains: a CountDownLatch or CompletableFuture",
             "    while (!isStopped()) {",
             "      try { Thread.sleep(10); } catch (InterruptedException e) { return; }",
             "    }",
+            "  }",
+            "  void rolling() {",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(1L))",
+            "    while (running.get()) { try { Thread.sleep(1L); } catch (Exception e) { } }",
+            "    // BUG: Diagnostic contains: This loop sleeps (Naps.sleepUninterruptibly(10, TimeUnit.MILLISECONDS))",
+            "    while (running.get()) { Naps.sleepUninterruptibly(10, TimeUnit.MILLISECONDS); }",
             "  }",
             "  void periodic() throws InterruptedException {",
             "    while (!stopped) { flush(); Thread.sleep(100); }", // a periodic task: its nap is its period
@@ -150,6 +156,11 @@ final class BusyPollLoopTest {
             "    synchronized (lock) { while (!stopped) Thread.sleep(10); }", // BlockingInSynchronized's
             "  }",
             "  void flush() {}",
+            "}")
+        .addSourceLines(
+            "Naps.java",
+            "final class Naps {",
+            "  static void sleepUninterruptibly(long amount, java.util.concurrent.TimeUnit unit) {}",
             "}")
         .doTest();
   }
