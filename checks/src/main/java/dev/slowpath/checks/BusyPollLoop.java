@@ -116,7 +116,11 @@ public final class BusyPollLoop extends BugChecker
       return buildDescription(loop).setMessage(FLAG_SPIN_TEXT).build();
     }
     Optional<MethodInvocationTree> nap = flagNap(loop, state);
-    if (nap.isPresent() && !NonProductionCode.contains(state) && CriticalSection.around(state.getPath(), state).isEmpty()) {
+    if (nap.isPresent()
+        && !NonProductionCode.contains(state)
+        && !OneTimeCode.contains(state.getPath()) // start() waiting once for its thread to come up
+        && !OneTimeCode.isTeardown(state.getPath())
+        && CriticalSection.around(state.getPath(), state).isEmpty()) {
       return buildDescription(loop)
           .setMessage(
               "This loop sleeps (" + state.getSourceForNode(nap.get()) + ") until another thread changes what"

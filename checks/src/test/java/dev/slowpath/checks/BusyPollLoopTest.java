@@ -149,6 +149,12 @@ final class BusyPollLoopTest {
             "  void timed(long deadline) throws InterruptedException {",
             "    while (!stopped && System.currentTimeMillis() < deadline) Thread.sleep(10);", // bounded by the clock
             "  }",
+            "  public void start() throws InterruptedException {",
+            "    while (!stopped) Thread.sleep(100);", // once, at start-up: waits for its thread to come up
+            "  }",
+            "  public void close() throws InterruptedException {",
+            "    while (running.get()) Thread.sleep(100);", // once, on the way out
+            "  }",
             "  void plainField() throws InterruptedException {",
             "    while (!plain) Thread.sleep(10);", // not a flag another thread publishes
             "  }",
