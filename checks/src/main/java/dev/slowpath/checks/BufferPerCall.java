@@ -188,7 +188,8 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
 
   /**
    * The line of a loop of this file that calls the method at {@code scope} on every pass (not a
-   * recursion, nor a loop that runs a handful of times), if there is one.
+   * recursion, a loop that runs a handful of times, or a call made on the loop's last pass), if
+   * there is one.
    */
   private static Optional<Long> lineOfLoopThatCalls(TreePath scope, VisitorState state) {
     if (!(scope.getLeaf() instanceof MethodTree)) {
@@ -203,7 +204,8 @@ public final class BufferPerCall extends BugChecker implements NewArrayTreeMatch
         continue;
       }
       TreePath loop = Loops.innermost(call);
-      if (loop != null && !Loops.runsAFewTimes(loop.getLeaf()) && !OneTimeCode.contains(call)) {
+      // Not a call on the loop's last pass (`return read(stream);` once the item is found).
+      if (loop != null && !Loops.runsAFewTimes(loop.getLeaf()) && !OneTimeCode.contains(call) && !RarePaths.contains(call)) {
         return Optional.of(state.getPath().getCompilationUnit().getLineMap()
             .getLineNumber(ASTHelpers.getStartPosition(loop.getLeaf())));
       }
