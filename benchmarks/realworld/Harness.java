@@ -119,7 +119,7 @@ public class Harness {
     }
     boolean update = options.contains("--update");
     if (options.contains("--recall")) {
-      report(new RecallCorpus(harness).run(update, option(args, "--check=")), "recall corpus");
+      report(new RecallCorpus(harness).run(update, option(args, "--check="), options.contains("--quick")), "recall corpus");
       return;
     }
     if (options.contains("--precision")) {
