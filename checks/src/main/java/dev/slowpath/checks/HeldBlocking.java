@@ -235,7 +235,7 @@ final class HeldBlocking {
   private static Optional<Site> viaSameFileMethod(
       MethodInvocationTree call, MethodSymbol method, TreePath path, CriticalSection section, VisitorState state) {
     TreePath declaration =
-        (method.flags() & Flags.ABSTRACT) != 0 ? null : BLOCKING_METHODS.get(state).declaration(method, state);
+        (method.flags() & Flags.ABSTRACT) != 0 ? null : BLOCKING_METHODS.get(state).get(state).get(method);
     if (declaration == null) {
       return Optional.empty();
     }
@@ -306,29 +306,18 @@ final class HeldBlocking {
     return firstBlockingCall(body, section, state).map(inner -> new Site(call, describe(inner), via));
   }
 
-  /** The methods of this file whose own code makes a blocking call, found once per file. */
-  private static final Supplier<BlockingMethods> BLOCKING_METHODS = VisitorState.memoize(state -> new BlockingMethods());
-
   /**
-   * A method of the file being analysed whose own code (not its lambdas or nested classes) makes a
-   * blocking call, by symbol: one scan per file, on the first call that needs it, so that a helper
-   * costs one map lookup per call site. Only the current file is kept: Error Prone analyses one
-   * file at a time.
+   * The methods of the file being analysed whose own code (not its lambdas or nested classes)
+   * makes a blocking call, by symbol: one scan per file, on the first call that needs it, so that a
+   * helper costs one map lookup per call site.
    */
+  private static final Supplier<PerFile<Map<Symbol, TreePath>>> BLOCKING_METHODS =
+      VisitorState.memoize(state -> new PerFile<>(BlockingMethods::scan));
+
   private static final class BlockingMethods {
-    private CompilationUnitTree unit;
-    private Map<Symbol, TreePath> methods = Map.of();
+    private BlockingMethods() {}
 
-    synchronized TreePath declaration(Symbol method, VisitorState state) {
-      CompilationUnitTree current = state.getPath().getCompilationUnit();
-      if (current != unit) {
-        unit = current;
-        methods = scan(current, state);
-      }
-      return methods.get(method);
-    }
-
-    private static Map<Symbol, TreePath> scan(CompilationUnitTree unit, VisitorState state) {
+    private static Map<Symbol, TreePath> scan(VisitorState state) {
       Map<Symbol, TreePath> found = new HashMap<>();
       new TreePathScanner<Void, Void>() {
         @Override
@@ -341,7 +330,7 @@ final class HeldBlocking {
           }
           return super.visitMethod(tree, null);
         }
-      }.scan(unit, null);
+      }.scan(state.getPath().getCompilationUnit(), null);
       return found;
     }
 
