@@ -13,6 +13,8 @@ import com.google.errorprone.bugpatterns.BugChecker.SynchronizedTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -27,9 +29,11 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
 import dev.slowpath.checks.Profile.Cost;
 import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.List;
@@ -88,8 +92,13 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!MethodNames.isNoArgCallNamed(tree, "lock")
-        || !(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+    if (!(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      return Description.NO_MATCH;
+    }
+    if (SynchronizedCallee.isCandidate(tree)) {
+      return matchCallee(tree, state);
+    }
+    if (!MethodNames.isNoArgCallNamed(tree, "lock")) {
       return Description.NO_MATCH;
     }
     TreePath statement = state.getPath().getParentPath();
@@ -104,7 +113,7 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     // The section stands directly in the body of a loop over data: a for-each or counting for.
     if (!(bodyPath.getLeaf() instanceof BlockTree)
         || loopPath == null
-        || !(loopPath.getLeaf() instanceof EnhancedForLoopTree || isCountingFor(loopPath.getLeaf()))
+        || !isLoopOverData(loopPath.getLeaf(), state)
         || Loops.body(loopPath.getLeaf()) != bodyPath.getLeaf()) {
       return Description.NO_MATCH;
     }
@@ -161,6 +170,102 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     return false;
   }
 
+  /**
+   * A loop over data calls a {@code synchronized} method of this object (or class) as a whole
+   * statement of its body: the callee enters the monitor once per element. Reported without a
+   * fix: the pass's other work would have to move under the lock too.
+   */
+  private Description matchCallee(MethodInvocationTree call, VisitorState state) {
+    TreePath statement = state.getPath().getParentPath();
+    TreePath loopPath = statement.getParentPath();
+    if (loopPath.getLeaf() instanceof BlockTree) {
+      loopPath = loopPath.getParentPath();
+    }
+    if (loopPath == null
+        || !Loops.isLoop(loopPath.getLeaf())
+        || !(Loops.body(loopPath.getLeaf()) == statement.getLeaf()
+            || Loops.body(loopPath.getLeaf()) == statement.getParentPath().getLeaf())
+        || !isLoopOverData(loopPath.getLeaf(), state)
+        || NonProductionCode.contains(state)
+        || BlockingCalls.anyIn(loopPath.getLeaf(), state)) {
+      return Description.NO_MATCH;
+    }
+    Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
+    String monitor = callee.isStatic() ? callee.owner.getSimpleName() + ".class" : "this";
+    if (monitorHeldAround(loopPath, callee.isStatic(), state)
+        || SynchronizedCallee.shortSection(call, state).isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    String name = callee.getSimpleName() + (call.getArguments().isEmpty() ? "()" : "(…)");
+    return buildDescription(call)
+        .setMessage(
+            "`" + name + "` is synchronized, and this loop calls it on every pass: the monitor of `" + monitor
+                + "` is entered and left once per element. Take it once around the loop (`synchronized ("
+                + monitor + ") { for … }`: the calls inside then re-enter a monitor the thread already holds,"
+                + " and no other thread takes it between two elements), or give the class a method that does"
+                + " the whole batch under one lock. No fix is offered: the loop's other work would run under the lock too")
+        .build();
+  }
+
+  /** The loop already runs under the monitor a synchronized callee takes: its enters are reentries. */
+  private static boolean monitorHeldAround(TreePath loopPath, boolean classMonitor, VisitorState state) {
+    Optional<CriticalSection> outer = CriticalSection.around(loopPath, state);
+    if (outer.isEmpty()) {
+      return false;
+    }
+    if (outer.get().kind() == CriticalSection.Kind.SYNCHRONIZED_METHOD) {
+      return outer.get().lock().equals(classMonitor ? "class" : "this");
+    }
+    return classMonitor ? outer.get().lock().endsWith(".class") : outer.get().lock().equals("this");
+  }
+
+  /**
+   * A loop that ends when its data does: a for-each, a counting {@code for}, an iterator walk
+   * ({@code while (it.hasNext())}, {@code for (Iterator<T> it = …; it.hasNext(); )}) or a drain
+   * ({@code while ((x = queue.poll()) != null)}). Not {@code while (running)}, {@code for (;;)}
+   * or {@code do}: a service loop that held its lock for its whole life would starve everyone else.
+   */
+  private static boolean isLoopOverData(Tree loop, VisitorState state) {
+    if (loop instanceof EnhancedForLoopTree || isCountingFor(loop)) {
+      return true;
+    }
+    if (!(loop instanceof WhileLoopTree || loop instanceof ForLoopTree) || Loops.condition(loop) == null) {
+      return false;
+    }
+    ExpressionTree condition = ASTHelpers.stripParentheses(Loops.condition(loop));
+    return isIteratorWalk(condition, state) || isDrain(condition);
+  }
+
+  private static boolean isIteratorWalk(ExpressionTree condition, VisitorState state) {
+    if (!(condition instanceof MethodInvocationTree)) {
+      return false;
+    }
+    MethodInvocationTree call = (MethodInvocationTree) condition;
+    if (!MethodNames.isNoArgCallNamed(call, "hasNext") && !MethodNames.isNoArgCallNamed(call, "hasMoreElements")) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+    return type != null
+        && (ASTHelpers.isSubtype(type, state.getTypeFromString("java.util.Iterator"), state)
+            || ASTHelpers.isSubtype(type, state.getTypeFromString("java.util.Enumeration"), state));
+  }
+
+  /** {@code (x = source.next()) != null}: each pass takes one element until none is left. */
+  private static boolean isDrain(ExpressionTree condition) {
+    if (!(condition instanceof BinaryTree) || condition.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return false;
+    }
+    BinaryTree test = (BinaryTree) condition;
+    ExpressionTree other =
+        test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL
+            ? test.getLeftOperand()
+            : test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL ? test.getRightOperand() : null;
+    other = other == null ? null : ASTHelpers.stripParentheses(other);
+    return other instanceof AssignmentTree
+        && ASTHelpers.stripParentheses(((AssignmentTree) other).getExpression()) instanceof MethodInvocationTree;
+  }
+
   /** {@code for (int i = 0; i < n; i++)}: an initializer, a condition and an update. */
   private static boolean isCountingFor(Tree loop) {
     return loop instanceof ForLoopTree
@@ -188,11 +293,22 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     if (lock instanceof MemberSelectTree && ((MemberSelectTree) lock).getIdentifier().contentEquals("class")) {
       return true;
     }
+    return isInvariant(lock, loopPath);
+  }
+
+  /**
+   * An expression that names the same object on every pass: a final field, a local or parameter
+   * declared outside the loop and never reassigned, or a final field of one of those ({@code
+   * connection.callbacks} with {@code connection} final); {@code other.lock} with {@code other}
+   * changing per pass is not.
+   */
+  private static boolean isInvariant(ExpressionTree lock, TreePath loopPath) {
     if (lock instanceof MemberSelectTree
         && !(((MemberSelectTree) lock).getExpression() instanceof IdentifierTree
             && ((IdentifierTree) ((MemberSelectTree) lock).getExpression()).getName().contentEquals("this"))) {
-      Symbol owner = ASTHelpers.getSymbol(((MemberSelectTree) lock).getExpression());
-      if (owner == null || owner.getKind() != ElementKind.CLASS) {
+      ExpressionTree qualifier = ASTHelpers.stripParentheses(((MemberSelectTree) lock).getExpression());
+      Symbol owner = ASTHelpers.getSymbol(qualifier);
+      if (owner == null || (owner.getKind() != ElementKind.CLASS && !isInvariant(qualifier, loopPath))) {
         return false; // other.lock: depends on other
       }
     }

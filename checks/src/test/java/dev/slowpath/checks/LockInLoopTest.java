@@ -75,6 +75,128 @@ final class LockInLoopTest {
         .doTest();
   }
 
+  /**
+   * Reduced from libraries outside the tuning set (issue 21's recall corpus): a loop over data that
+   * calls a synchronized method of this object per element (a key-value store's putAll, a
+   * reasoner's first load), iterator walks and reference-queue drains, and a lock that is a final
+   * field of a final field.
+   */
+  @Test
+  void identificationOfLoopsOverDataAndLockedCallees() {
+    compilationHelper
+        .addSourceLines(
+            "Store.java",
+            "import java.lang.ref.Reference;",
+            "import java.lang.ref.ReferenceQueue;",
+            "import java.util.HashMap;",
+            "import java.util.Iterator;",
+            "import java.util.List;",
+            "import java.util.Map;",
+            "class Store {",
+            "  static final class Connection { final Map<String, Store> callbacks = new HashMap<>(); }",
+            "  private final Map<String, byte[]> map = new HashMap<>();",
+            "  private final Connection connection = new Connection();",
+            "  private final ReferenceQueue<Object> cleared = new ReferenceQueue<>();",
+            "  synchronized void put(String key, byte[] value) {",
+            "    map.put(key, value);",
+            "  }",
+            "  static synchronized void register(String name) {",
+            "    System.identityHashCode(name);",
+            "  }",
+            "  void putAll(Map<String, byte[]> entries) {",
+            "    for (Map.Entry<String, byte[]> entry : entries.entrySet())",
+            "      // BUG: Diagnostic matches: CALLEE",
+            "      put(entry.getKey(), entry.getValue());",
+            "  }",
+            "  void registerAll(Iterator<String> names) {",
+            "    while (names.hasNext()) {",
+            "      // BUG: Diagnostic contains: monitor of `Store.class`",
+            "      register(names.next());",
+            "    }",
+            "  }",
+            "  void restore(Iterable<String> keys) {",
+            "    for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {",
+            "      String key = it.next();",
+            "      // BUG: Diagnostic contains: `put(…)` is synchronized",
+            "      this.put(key, new byte[0]);",
+            "    }",
+            "  }",
+            "  void expunge() {",
+            "    Reference<?> ref;",
+            "    while ((ref = cleared.poll()) != null) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      synchronized (map) {",
+            "        map.values().remove(ref);",
+            "      }",
+            "    }",
+            "  }",
+            "  void install(List<String> keys) {",
+            "    for (String key : keys) {",
+            "      // BUG: Diagnostic contains: LockInLoop",
+            "      synchronized (connection.callbacks) {",
+            "        connection.callbacks.put(key, this);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "CALLEE",
+            m -> m.contains("monitor of `this` is entered and left once per element") && !m.contains("Did you mean"))
+        .doTest();
+  }
+
+  /** The callee shape's When NOT: the monitor already held, a callee that waits, a tally, another object. */
+  @Test
+  void identificationSilentForLockedCallees() {
+    compilationHelper
+        .addSourceLines(
+            "Quiet.java",
+            "import java.util.ArrayList;",
+            "import java.util.List;",
+            "class Quiet {",
+            "  static final class Conn { Object lock = new Object(); final Object fixed = new Object(); }",
+            "  private final List<String> items = new ArrayList<>();",
+            "  private final Conn conn = new Conn();",
+            "  private long count;",
+            "  private volatile boolean running;",
+            "  synchronized void add(String item) { items.add(item); }",
+            "  synchronized void bump() { count++; }",
+            "  synchronized void await(String item) throws InterruptedException { while (!items.contains(item)) wait(); }",
+            "  synchronized void addAll(List<String> more) {",
+            "    for (String item : more) add(item);",
+            "  }",
+            "  void nested(List<String> more) {",
+            "    synchronized (this) {",
+            "      for (String item : more) add(item);",
+            "    }",
+            "  }",
+            "  void tally(List<String> more) {",
+            "    for (String item : more) bump();",
+            "  }",
+            "  void waits(List<String> more) throws InterruptedException {",
+            "    for (String item : more) await(item);",
+            "  }",
+            "  void other(List<Quiet> others, String item) {",
+            "    for (Quiet q : others) q.add(item);",
+            "  }",
+            "  void serve() {",
+            "    while (running) add(\"tick\");",
+            "  }",
+            "  void notInOwnStatement(List<String> more) {",
+            "    for (String item : more) { if (item != null) add(item); }",
+            "  }",
+            "  void perConnection(List<Conn> conns) {",
+            "    for (Conn c : conns) {",
+            "      synchronized (c.fixed) { items.add(\"x\"); }",
+            "    }",
+            "    for (String item : items) {",
+            "      synchronized (conn.lock) { items.size(); }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The issue's When NOT: striping, blocking, waiting, unbounded loops, counters. */
   @Test
   void identificationSilent() {
@@ -402,6 +524,16 @@ final class LockInLoopTest {
           "    }",
           "  }",
           "",
+          "  public void settle(java.util.Queue<Long> pending) {",
+          "    Long amount;",
+          "    while ((amount = pending.poll()) != null) {",
+          "      synchronized (this) {",
+          "        entries.add(amount);",
+          "        balance += amount;",
+          "      }",
+          "    }",
+          "  }",
+          "",
           "  public List<Long> snapshot() {",
           "    List<Long> copy = new ArrayList<>();",
           "    synchronized (this) {",
@@ -430,12 +562,14 @@ final class LockInLoopTest {
     assertTrue(patched.contains("synchronized (this) {\n      for (int i = 0;"), patched);
     assertTrue(patched.contains("try {\n      for (long id : ids)"), patched);
     assertTrue(patched.contains("lock.lock();\n    for (int i = 0;"), patched);
+    assertTrue(patched.contains("synchronized (this) {\n      while ((amount = pending.poll()) != null)"), patched);
 
     List<Long> before = run(LEDGER);
     List<Long> after = run(patched);
     // 64 postings a round; each round posts 1..64 and refunds 2..64, so the balance grows by 1;
-    // each round tags 64 ids and untags the 63 it tagged last (Long objects, by value).
-    assertEquals(List.of(4L * 1000 * 64, 4L * 1000, 4L * 1000), before);
+    // each round tags 64 ids and untags the 63 it tagged last (Long objects, by value); the
+    // threads drain a shared queue of 32,000 ones between them.
+    assertEquals(List.of(4L * 1000 * 64 + 32_000, 4L * 1000 + 32_000, 4L * 1000), before);
     assertEquals(before, after);
   }
 
@@ -448,6 +582,11 @@ final class LockInLoopTest {
       var refund = type.getMethod("refund", long[].class);
       var tag = type.getMethod("tag", long[].class);
       var untag = type.getMethod("untag", long[].class);
+      var settle = type.getMethod("settle", java.util.Queue.class);
+      java.util.Queue<Long> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int i = 0; i < 32_000; i++) {
+        pending.add(1L);
+      }
       long[] amounts = new long[64];
       long[] refunds = new long[63];
       for (int i = 0; i < amounts.length; i++) {
@@ -465,6 +604,9 @@ final class LockInLoopTest {
               refund.invoke(ledger, (Object) refunds);
               tag.invoke(ledger, (Object) amounts);
               untag.invoke(ledger, (Object) refunds);
+              if (round % 100 == 0) {
+                settle.invoke(ledger, pending);
+              }
             }
             return null;
           });

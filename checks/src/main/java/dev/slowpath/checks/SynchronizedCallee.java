@@ -1,0 +1,81 @@
+package dev.slowpath.checks;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A call to a {@code synchronized} method of this file on the same object ({@code put(k, v)},
+ * {@code this.put(k, v)}) or class: the lock is taken in the callee, once per call. LockInLoop's
+ * shape where the loop and the lock live in two methods.
+ */
+final class SynchronizedCallee {
+  private SynchronizedCallee() {}
+
+  /** Cheap, from the tree and the symbol's flag bits: no scan of the file. */
+  static boolean isCandidate(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    boolean onThis =
+        select instanceof IdentifierTree
+            || (select instanceof MemberSelectTree
+                && ((MemberSelectTree) select).getExpression() instanceof IdentifierTree
+                && ((IdentifierTree) ((MemberSelectTree) select).getExpression()).getName().contentEquals("this"));
+    if (!onThis) {
+      return false;
+    }
+    Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
+    return callee != null && (callee.flags() & Flags.SYNCHRONIZED) != 0;
+  }
+
+  /**
+   * The callee's declaration when it is in this file, has a body that does more than one tally
+   * (CounterUnderLock's to rewrite), and neither blocks nor waits: a short piece of work whose
+   * monitor the loop enters per element.
+   */
+  static Optional<MethodTree> shortSection(MethodInvocationTree call, VisitorState state) {
+    Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
+    if (callee == null) {
+      return Optional.empty();
+    }
+    MethodTree declaration = DECLARATIONS.get(state).get(state).get(callee);
+    if (declaration == null
+        || declaration.getBody() == null
+        || declaration.getBody().getStatements().isEmpty()
+        || CriticalSection.ofMethod(declaration).flatMap(CriticalSection::onlyTally).isPresent()
+        || BlockingCalls.anyIn(declaration.getBody(), state)) {
+      return Optional.empty();
+    }
+    return Optional.of(declaration);
+  }
+
+  /** The synchronized methods declared in the file being analysed, by symbol; one scan per file. */
+  private static final Supplier<PerFile<Map<Symbol, MethodTree>>> DECLARATIONS =
+      VisitorState.memoize(state -> new PerFile<>(SynchronizedCallee::synchronizedMethods));
+
+  private static Map<Symbol, MethodTree> synchronizedMethods(VisitorState state) {
+    Map<Symbol, MethodTree> found = new HashMap<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethod(MethodTree tree, Void unused) {
+        Symbol symbol = ASTHelpers.getSymbol(tree);
+        if (symbol != null && (symbol.flags() & Flags.SYNCHRONIZED) != 0) {
+          found.put(symbol, tree);
+        }
+        return super.visitMethod(tree, null);
+      }
+    }.scan((Tree) state.getPath().getCompilationUnit(), null);
+    return found;
+  }
+}
