@@ -14,6 +14,7 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -34,6 +35,7 @@ import com.sun.tools.javac.code.Symbol;
 import dev.slowpath.checks.Profile.Cost;
 import dev.slowpath.checks.ProfiledFindings.Tier;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
@@ -154,8 +156,22 @@ public final class BusyPollLoop extends BugChecker
   }
 
   private static Optional<MethodInvocationTree> onlySleeps(StatementTree statement, VisitorState state) {
-    if (statement instanceof BlockTree && ((BlockTree) statement).getStatements().size() == 1) {
-      return onlySleeps(((BlockTree) statement).getStatements().get(0), state);
+    if (statement instanceof BlockTree) {
+      // One nap; beside it only exit tests and logging the level guards: neither is work.
+      Optional<MethodInvocationTree> nap = Optional.empty();
+      for (StatementTree inner : ((BlockTree) statement).getStatements()) {
+        if (QueueWait.isExitTest(inner, state) || LevelGuard.isGuardedLogging(inner)) {
+          continue;
+        }
+        if (nap.isPresent()) {
+          return Optional.empty();
+        }
+        nap = onlySleeps(inner, state);
+        if (nap.isEmpty()) {
+          return Optional.empty();
+        }
+      }
+      return nap;
     }
     if (statement instanceof TryTree) {
       TryTree attempt = (TryTree) statement;
@@ -179,11 +195,14 @@ public final class BusyPollLoop extends BugChecker
   }
 
   /**
-   * A {@code volatile} field, an atomic's getter, or a method of this file that returns a
-   * {@code volatile} field: a flag that another thread sets. (A queue or collection polled this
-   * way is {@link QueueWait}'s business, or a drain.)
+   * A {@code volatile} field, an atomic's getter, a method of this file that returns a {@code
+   * volatile} field, or an accessor of an object a field holds ({@code engine.size() >= capacity},
+   * {@code tasks.size() >= cores}): state that another thread changes. (A queue polled this way is
+   * {@link QueueWait}'s business, or a drain; a wait for a collection to empty has no blocking
+   * call to wait in, and stays silent.)
    */
   private static boolean readsSharedState(ExpressionTree condition, VisitorState state) {
+    boolean emptinessTest = isEmptinessTest(condition);
     return TreeSearch.anyMatch(
         condition,
         node -> {
@@ -193,10 +212,55 @@ public final class BusyPollLoop extends BugChecker
           }
           if (node instanceof MethodInvocationTree) {
             return symbol.owner.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.")
-                || returnsAVolatileField(symbol, state);
+                || returnsAVolatileField(symbol, state)
+                || (!emptinessTest && isAccessorOfAField((MethodInvocationTree) node));
           }
           return (node instanceof IdentifierTree || node instanceof MemberSelectTree) && isVolatileField(symbol);
         });
+  }
+
+  /**
+   * A count or a state of what a field holds: {@code holder.size()}, {@code holder.getActiveCount()},
+   * {@code holder.isAlive()}. Not a time ({@code watch.getTime()}): a loop that sleeps until time
+   * has passed waits for the clock, not for another thread.
+   */
+  private static final Pattern STATE_ACCESSOR = Pattern.compile("size|(is|has)[A-Z]\\w*|get\\w*(Count|Size)");
+
+  private static boolean isAccessorOfAField(MethodInvocationTree call) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Symbol held = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+    return call.getArguments().isEmpty()
+        && STATE_ACCESSOR.matcher(MethodNames.simpleName(call.getMethodSelect())).matches()
+        && (receiver instanceof IdentifierTree || receiver instanceof MemberSelectTree)
+        && held != null
+        && held.getKind() == ElementKind.FIELD;
+  }
+
+  /** {@code isEmpty()}, {@code size() == 0}, {@code size() > 0} and their negations: waiting for a drain. */
+  private static boolean isEmptinessTest(ExpressionTree condition) {
+    return TreeSearch.anyMatch(
+        condition,
+        node -> {
+          if (node instanceof MethodInvocationTree) {
+            return MethodNames.isNoArgCallNamed((MethodInvocationTree) node, "isEmpty");
+          }
+          if (node instanceof BinaryTree) {
+            BinaryTree test = (BinaryTree) node;
+            return (isSizeCall(test.getLeftOperand()) && isZero(test.getRightOperand()))
+                || (isSizeCall(test.getRightOperand()) && isZero(test.getLeftOperand()));
+          }
+          return false;
+        });
+  }
+
+  private static boolean isSizeCall(ExpressionTree tree) {
+    ExpressionTree stripped = ASTHelpers.stripParentheses(tree);
+    return stripped instanceof MethodInvocationTree && MethodNames.isNoArgCallNamed((MethodInvocationTree) stripped, "size");
+  }
+
+  private static boolean isZero(ExpressionTree tree) {
+    Object value = ASTHelpers.constValue(ASTHelpers.stripParentheses(tree));
+    return value instanceof Number && ((Number) value).longValue() == 0;
   }
 
   private static boolean isVolatileField(Symbol symbol) {

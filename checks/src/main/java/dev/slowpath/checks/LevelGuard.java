@@ -5,6 +5,7 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -81,6 +82,33 @@ final class LevelGuard {
     }
     StatementTree last = statements.get(statements.size() - 1);
     return last instanceof ReturnTree || last instanceof ThrowTree || last instanceof ContinueTree || last instanceof BreakTree;
+  }
+
+  /** Logger call names: what a level-guarded branch may do and still be only logging. */
+  private static final Pattern LOG_CALL =
+      Pattern.compile("trace|debug|info|warn|warning|error|fine|finer|finest|config|log\\w*");
+
+  /**
+   * {@code if (log.isDebugEnabled()) { log.debug(…); }}: an {@code if} without {@code else} that
+   * asks the level and then only calls logging methods.
+   */
+  static boolean isGuardedLogging(StatementTree statement) {
+    if (!(statement instanceof IfTree)
+        || ((IfTree) statement).getElseStatement() != null
+        || !asksLevel(((IfTree) statement).getCondition())) {
+      return false;
+    }
+    List<? extends StatementTree> then = Loops.statements(((IfTree) statement).getThenStatement());
+    return !then.isEmpty()
+        && then.stream()
+            .allMatch(
+                s ->
+                    s instanceof ExpressionStatementTree
+                        && ((ExpressionStatementTree) s).getExpression() instanceof MethodInvocationTree
+                        && LOG_CALL.matcher(
+                                MethodNames.simpleName(
+                                    ((MethodInvocationTree) ((ExpressionStatementTree) s).getExpression()).getMethodSelect()))
+                            .matches());
   }
 
   private static boolean asksLevel(Tree condition) {

@@ -172,6 +172,74 @@ final class BusyPollLoopTest {
   }
 
   /**
+   * Reduced from libraries outside the tuning set (issue 21's recall corpus): a flush that naps
+   * until sender threads drain an atomic count, with an exit test beside the nap; a state flush
+   * that logs at debug while it naps; a throttle that naps until worker threads shrink a queue or
+   * an engine below a bound. The nearest silent shapes: work beside the nap, a branch that works,
+   * a wait for a queue to empty, a time, a collection that is not a field.
+   */
+  @Test
+  void identificationSleepsOnCountsAndStatesOtherThreadsChange() {
+    compilationHelper
+        .addSourceLines(
+            "Flush.java",
+            "import java.util.List;",
+            "import java.util.concurrent.BlockingQueue;",
+            "import java.util.concurrent.LinkedBlockingQueue;",
+            "import java.util.concurrent.atomic.AtomicInteger;",
+            "import java.util.logging.Level;",
+            "import java.util.logging.Logger;",
+            "class Flush {",
+            "  interface Engine { int size(); }",
+            "  interface Watch { long getTime(); }",
+            "  private static final Logger log = Logger.getLogger(\"flush\");",
+            "  private volatile boolean flushing, running = true;",
+            "  private final AtomicInteger inFlight = new AtomicInteger();",
+            "  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();",
+            "  private Engine engine;",
+            "  private Watch watch;",
+            "  private int capacity;",
+            "  void flush() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(100))",
+            "    while (flushing && running) {",
+            "      if (inFlight.get() == 0) break;",
+            "      Thread.sleep(100);",
+            "    }",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(100))",
+            "    while (running && inFlight.get() > 0) {",
+            "      if (log.isLoggable(Level.FINE)) { log.fine(\"waiting\"); }",
+            "      Thread.sleep(100);",
+            "    }",
+            "  }",
+            "  void throttle(int max) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(100))",
+            "    while (tasks.size() >= max) Thread.sleep(100);",
+            "    // BUG: Diagnostic contains: This loop sleeps (Thread.sleep(1000))",
+            "    while (engine.size() >= capacity) {",
+            "      try { Thread.sleep(1000); } catch (InterruptedException e) { return; }",
+            "    }",
+            "  }",
+            "  void quiet(List<String> param) throws InterruptedException {",
+            "    while (running) {",
+            "      if (inFlight.get() == 0) break;",
+            "      expire();", // work beside the nap
+            "      Thread.sleep(100);",
+            "    }",
+            "    while (running) {",
+            "      if (inFlight.get() > 0) { expire(); }", // the branch works: not an exit test
+            "      Thread.sleep(100);",
+            "    }",
+            "    while (!tasks.isEmpty()) Thread.sleep(10);", // waiting to drain
+            "    while (tasks.size() > 0) Thread.sleep(10);", // the same, as a size
+            "    while (watch.getTime() < 5000) Thread.sleep(10);", // waits for the clock
+            "    while (param.size() < 3) Thread.sleep(10);", // not a field
+            "  }",
+            "  void expire() {}",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Reduced from a database driver's reply reader: the empty loop's condition reads and parses
    * the next part of a reply on this thread. A getter's name is a hint; its body or its checked
    * exception shows the work.
