@@ -120,7 +120,7 @@ public final class CounterUnderLock extends BugChecker
   }
 
   private Description match(CriticalSection section, VisitorState state) {
-    Optional<ExpressionTree> tally = section.onlyTally();
+    Optional<ExpressionTree> tally = section.onlyTally().or(() -> Counter.storedTally(section));
     if (tally.isEmpty()
         || NonProductionCode.contains(state)
         || HeldBlocking.lockAlsoHeldAcrossBlocking(section, state)) { // BlockingInSynchronized's lock
@@ -246,13 +246,16 @@ public final class CounterUnderLock extends BugChecker
       List<Use> uses = new ArrayList<>();
       Map<Tree, CriticalSection> unlocked = new LinkedHashMap<>();
       boolean unrewritable = false;
+      boolean storedSomewhere = false;
       for (TreePath usePath : SymbolUses.in(unit, field)) {
         Use use = classify(usePath);
         Optional<CriticalSection> section = CriticalSection.around(usePath, state);
         if (section.isPresent()) {
           CriticalSection held = section.get();
           boolean sole =
-              held.statements().size() == 1 && (use == null || held.statements().get(0) == use.statement());
+              held.statements().size() == 1
+                  && (use == null || held.statements().get(0) == use.statement() || stores(held.statements().get(0), use));
+          storedSomewhere |= sole && use != null && stores(held.statements().get(0), use);
           boolean read = use != null && use.access() == Access.READ;
           if (!read && !sole) {
             return Verdict.silence(); // the lock guards more than this counter
@@ -303,6 +306,11 @@ public final class CounterUnderLock extends BugChecker
       if (unrewritable) {
         return Verdict.report("The field is also updated in a way the check does not rewrite: do it by hand");
       }
+      if (storedSomewhere) {
+        return Verdict.report(
+            "The tally's value is kept (`id = count++`): an atomic's getAndIncrement() or incrementAndGet()"
+                + " returns it without the lock; rewrite it by hand");
+      }
       boolean adder =
           uses.stream().allMatch(u -> u.access() == Access.TALLY || (u.access() == Access.READ && isGetter(u)))
               && (declaration.getInitializer() == null || isZero(declaration.getInitializer()));
@@ -320,6 +328,38 @@ public final class CounterUnderLock extends BugChecker
           fix(field, declaration, uses, unlocked.values(), adder, type, state),
           "`" + field.getSimpleName() + "` becomes a " + counterType + ", its uses in this file are rewritten,"
               + " and the locking that only guarded it goes");
+    }
+
+    /**
+     * {@code id = count++;}, {@code n = ++seq;} as a section's only statement: a tally whose value
+     * is kept in a local or a final field (one this object sets once). A value kept in a field
+     * that changes ({@code last = ++seq}) is more state under the lock: the two must move together.
+     * The tally, when the section is that.
+     */
+    static Optional<ExpressionTree> storedTally(CriticalSection section) {
+      if (section.statements().size() != 1) {
+        return Optional.empty();
+      }
+      ExpressionTree expression = expressionOf(section.statements().get(0));
+      if (!(expression instanceof AssignmentTree) || !(section.statements().get(0) instanceof ExpressionStatementTree)) {
+        return Optional.empty();
+      }
+      Symbol kept = ASTHelpers.getSymbol(((AssignmentTree) expression).getVariable());
+      if (kept == null
+          || !(kept.getKind() == ElementKind.LOCAL_VARIABLE
+              || (kept.getKind() == ElementKind.FIELD && (kept.flags() & Flags.FINAL) != 0))) {
+        return Optional.empty();
+      }
+      ExpressionTree value = ASTHelpers.stripParentheses(((AssignmentTree) expression).getExpression());
+      return isTally(value) ? Optional.of(value) : Optional.empty();
+    }
+
+    /** {@code statement} is {@code x = <the use's tally>;}. */
+    private static boolean stores(StatementTree statement, Use use) {
+      ExpressionTree expression = expressionOf(statement);
+      return use.access() == Access.TALLY_VALUE
+          && expression instanceof AssignmentTree
+          && ASTHelpers.stripParentheses(((AssignmentTree) expression).getExpression()) == use.operation().getLeaf();
     }
 
     /** How a use accesses the field, or null for a use the fix cannot rewrite ({@code count *= 2}). */

@@ -207,6 +207,42 @@ final class CounterUnderLockTest {
         .doTest();
   }
 
+  /**
+   * Reduced from libraries outside the tuning set (issue 21's recall corpus): an id taken from a
+   * class-wide counter under the class's monitor in a constructor, a thread number taken under
+   * {@code this}. The nearest silent shape: the kept value is itself state the lock guards.
+   */
+  @Test
+  void identificationReportsATallyWhoseValueIsKept() {
+    compilationHelper
+        .addSourceLines(
+            "Ids.java",
+            "class Ids {",
+            "  private static int count;",
+            "  private final int id;",
+            "  private long seq;",
+            "  private long last;",
+            "  private long threads;",
+            "  Ids() {",
+            "    synchronized (Ids.class) {",
+            "      // BUG: Diagnostic contains: getAndIncrement() or incrementAndGet()",
+            "      id = count++;",
+            "    }",
+            "  }",
+            "  String name() {",
+            "    long n;",
+            "    synchronized (this) {",
+            "      // BUG: Diagnostic contains: The tally's value is kept",
+            "      n = ++threads;",
+            "    }",
+            "    return \"t-\" + n;",
+            "  }",
+            "  void issue() { synchronized (this) { last = ++seq; } }",
+            "  synchronized long last() { return last; }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationSilentInTests() {
     compilationHelper
