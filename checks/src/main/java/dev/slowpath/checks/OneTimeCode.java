@@ -12,6 +12,7 @@ import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import java.util.Locale;
 import java.util.Set;
+import javax.lang.model.element.Modifier;
 
 /**
  * Code that runs once per object or per program, not per call: constructors, field and static
@@ -33,6 +34,27 @@ final class OneTimeCode {
 
   private static final Set<String> LIFE_CYCLE_ANNOTATIONS =
       Set.of("javax.annotation.PostConstruct", "jakarta.annotation.PostConstruct");
+
+  /**
+   * Whether the code at {@code path} is a static field's initializer or a {@code static} block
+   * itself (not a lambda or class written there): it runs once per class, when the class is
+   * initialized.
+   */
+  static boolean inStaticInitializer(TreePath path) {
+    for (TreePath p = path; p != null && p.getParentPath() != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (p.getParentPath().getLeaf() instanceof ClassTree) {
+        if (leaf instanceof VariableTree) {
+          return ((VariableTree) leaf).getModifiers().getFlags().contains(Modifier.STATIC);
+        }
+        return leaf instanceof BlockTree && ((BlockTree) leaf).isStatic();
+      }
+    }
+    return false;
+  }
 
   /**
    * Whether the code at {@code path} runs once: its method (the one a lambda or local class is

@@ -111,7 +111,8 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
     if (source.isEmpty()
         || !JavaTarget.atLeast(state, 9)
         || NonProductionCode.contains(state)
-        || isInCatchBlock(state)) {
+        || isInCatchBlock(state)
+        || OneTimeCode.inStaticInitializer(state.getPath())) { // once per class: its cost is paid once
       return Description.NO_MATCH;
     }
     TreePath parent = state.getPath().getParentPath();
@@ -149,6 +150,7 @@ public final class StackTraceForCaller extends BugChecker implements MethodInvoc
         || !JavaTarget.atLeast(state, 9)
         || NonProductionCode.contains(state)
         || isInCatchBlock(state)
+        || OneTimeCode.inStaticInitializer(state.getPath())
         || !isTextSearched(tree.getArguments().get(0), state)) {
       return Description.NO_MATCH;
     }

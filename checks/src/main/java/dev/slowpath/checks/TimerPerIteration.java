@@ -145,7 +145,11 @@ public final class TimerPerIteration extends BugChecker implements NewClassTreeM
     TreePath path = state.getPath();
     if (state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree) {
       TreePath loop = Loops.innermost(path);
-      if (loop == null || Loops.runsAFewTimes(loop.getLeaf()) || OneTimeCode.contains(path) || NonProductionCode.contains(state)) {
+      if (loop == null
+          || Loops.runsAFewTimes(loop.getLeaf())
+          || OneTimeCode.contains(path)
+          || RarePaths.contains(path) // the pass that schedules is the loop's last (a redelivery, then return)
+          || NonProductionCode.contains(state)) {
         return Description.NO_MATCH;
       }
       return buildDescription(tree).setMessage(PER_PASS_TEXT).build();

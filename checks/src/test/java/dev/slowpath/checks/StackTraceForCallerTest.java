@@ -221,6 +221,32 @@ final class StackTraceForCallerTest {
         .doTest();
   }
 
+  /**
+   * Reduced from a JDBC driver outside the tuning set (issue 21's recall corpus): a static final
+   * logging context named after the class by its own frame, once per class load. An instance
+   * field's initializer runs per object: still reported.
+   */
+  @Test
+  void identificationSilentInStaticInitializers() {
+    compilationHelper
+        .addSourceLines(
+            "Certificates.java",
+            "class Certificates {",
+            "  private static final String CONTEXT = Thread.currentThread().getStackTrace()[1].getClassName();",
+            "  private static final String METHOD;",
+            "  static {",
+            "    METHOD = new Throwable().getStackTrace()[0].getMethodName();",
+            "  }",
+            "  // BUG: Diagnostic contains: StackTraceForCaller",
+            "  private final String owner = Thread.currentThread().getStackTrace()[2].getClassName();",
+            "  static Runnable later() {",
+            "    // BUG: Diagnostic contains: StackTraceForCaller",
+            "    return () -> System.out.println(Thread.currentThread().getStackTrace()[1].getMethodName());",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationSilentBeforeJava9() {
     compilationHelper

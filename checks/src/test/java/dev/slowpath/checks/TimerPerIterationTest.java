@@ -126,6 +126,16 @@ final class TimerPerIterationTest {
             "      java.util.List<java.util.concurrent.Future<?>> futures) {",
             "    for (Runnable job : jobs) { futures.add(ses.schedule(job, 1, TimeUnit.SECONDS)); }",
             "  }",
+            // Reduced from an integration framework's redelivery (issue 21's recall corpus): the
+            // pass that schedules the redelivery returns; every other pass goes round at once.
+            "  boolean redeliver(ScheduledExecutorService ses, Runnable attempt, java.util.function.BooleanSupplier done) {",
+            "    while (true) {",
+            "      if (done.getAsBoolean()) { return true; }",
+            "      if (ses.isShutdown()) { continue; }",
+            "      ses.schedule(attempt, 1, TimeUnit.SECONDS);",
+            "      return false;",
+            "    }",
+            "  }",
             "  static TimerTask task() { return new TimerTask() { public void run() {} }; }",
             "}")
         .addSourceLines(
