@@ -313,13 +313,43 @@ public final class ExplicitGc extends BugChecker
       }
       // A loop that ends when the operation succeeds: a retry. (A loop that writes a file per
       // pass and collects after each is routine work, not a retry.)
-      if (Loops.isLoop(leaf)
-          && Loops.exitDeciders(p).stream().anyMatch(decider -> doesFileOperation(decider, state))) {
-        return true;
+      if (Loops.isLoop(leaf)) {
+        Set<Symbol> results = localsHoldingFileOperations(leaf, state);
+        if (Loops.exitDeciders(p).stream()
+            .anyMatch(decider -> doesFileOperation(decider, state) || TreeSearch.anyMatch(decider, n -> readsAny(n, results)))) {
+          return true;
+        }
       }
       child = leaf;
     }
     return false;
+  }
+
+  /** Locals the loop sets from a file operation: {@code boolean ok = file.delete(); if (ok) return;}. */
+  private static Set<Symbol> localsHoldingFileOperations(Tree loop, VisitorState state) {
+    Set<Symbol> locals = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (tree.getInitializer() != null && doesFileOperation(tree.getInitializer(), state)) {
+          locals.add(ASTHelpers.getSymbol(tree));
+        }
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        Symbol assigned = ASTHelpers.getSymbol(tree.getVariable());
+        if (assigned != null
+            && assigned.getKind() == ElementKind.LOCAL_VARIABLE
+            && doesFileOperation(tree.getExpression(), state)) {
+          locals.add(assigned);
+        }
+        return super.visitAssignment(tree, null);
+      }
+    }.scan(loop, null);
+    locals.remove(null);
+    return locals;
   }
 
   private static boolean doesFileOperation(Tree tree, VisitorState state) {
