@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Code inside a loop that still does not run on every pass, or runs for a person reading: the
  * expression of a {@code throw} or {@code return}, and a statement of a block or {@code case} that
- * ends in one or in a {@code break} out of the loop (the loop's last pass); every statement of a retry loop, whose body ends in a {@code return} or
+ * ends in one or in a {@code break} out of the loop (the loop's last pass — unless another loop
+ * runs that loop once per item of its own); every statement of a retry loop, whose body ends in a {@code return} or
  * {@code throw} so that only a {@code continue} starts another pass; and methods that render an
  * object for a reader ({@code toString}, {@code fooToString}, {@code dump…}).
  */
@@ -57,6 +58,16 @@ final class RarePaths {
     Tree target = ((JCTree.JCBreak) last).target;
     for (TreePath p = loop; p != null && !EnclosingCode.isBoundary(p.getLeaf()); p = p.getParentPath()) {
       if (p.getLeaf() == target) {
+        // The last pass of this loop, but once per pass of a loop around it: still per item.
+        return !insideAnotherLoop(p);
+      }
+    }
+    return false;
+  }
+
+  private static boolean insideAnotherLoop(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null && !EnclosingCode.isBoundary(p.getLeaf()); p = p.getParentPath()) {
+      if (Loops.isLoop(p.getLeaf())) {
         return true;
       }
     }

@@ -151,6 +151,33 @@ final class BoxingInHotPathTest {
   }
 
   /** Reduced from a spreadsheet formula's aggregator: boxed fields of an anonymous class, bumped per matching cell. */
+  /**
+   * Reduced from an admin client's send loop: the inner loop sends one request and breaks, but the
+   * loop around it runs once per node, so the logged pass is one per node, not one per call.
+   */
+  @Test
+  void identificationOfALastPassThatAnOuterLoopRepeats() {
+    withLoggers()
+        .addSourceLines(
+            "Sender.java",
+            "import java.util.Deque;",
+            "import java.util.List;",
+            "class Sender {",
+            "  private static final org.slf4j.Logger LOG = null;",
+            "  void send(List<Deque<Integer>> perNode, long timeoutMs) {",
+            "    for (Deque<Integer> calls : perNode) {",
+            "      while (!calls.isEmpty()) {",
+            "        int correlationId = calls.poll();",
+            "        // BUG: Diagnostic contains: BoxingInHotPath",
+            "        LOG.debug(\"sending {} with timeout {}\", correlationId, timeoutMs);",
+            "        break;",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void identificationBoxedFieldsOfAnAnonymousClass() {
     compilationHelper
