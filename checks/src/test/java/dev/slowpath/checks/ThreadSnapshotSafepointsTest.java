@@ -92,6 +92,40 @@ final class ThreadSnapshotSafepointsTest {
   }
 
   /**
+   * Memory and collector statistics read through the platform {@code MBeanServer} — what JVM
+   * metrics exporters poll — are counter reads: no VM operation at a safepoint (why
+   * StopTheWorldSnapshot leaves {@code getAttribute} of these alone).
+   */
+  @Test
+  void memoryAndCollectorAttributesTakeNoSafepoint() throws Exception {
+    javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    javax.management.ObjectName memory = new javax.management.ObjectName("java.lang:type=Memory");
+    javax.management.ObjectName pools = new javax.management.ObjectName("java.lang:type=MemoryPool,*");
+    javax.management.ObjectName collectors = new javax.management.ObjectName("java.lang:type=GarbageCollector,*");
+    javax.management.ObjectName buffers = new javax.management.ObjectName("java.nio:type=BufferPool,*");
+    assertEquals(
+        Map.of(),
+        operations(
+            () -> {
+              try {
+                server.getAttribute(memory, "HeapMemoryUsage");
+                for (javax.management.ObjectName pool : server.queryNames(pools, null)) {
+                  server.getAttribute(pool, "Usage");
+                }
+                for (javax.management.ObjectName collector : server.queryNames(collectors, null)) {
+                  server.getAttribute(collector, "CollectionCount");
+                  server.getAttribute(collector, "CollectionTime");
+                }
+                for (javax.management.ObjectName buffer : server.queryNames(buffers, null)) {
+                  server.getAttribute(buffer, "MemoryUsed");
+                }
+              } catch (javax.management.JMException e) {
+                throw new IllegalStateException(e);
+              }
+            }));
+  }
+
+  /**
    * The VM operations that ran at a safepoint at this thread's request while {@code call} ran
    * three times, by name, with their counts.
    */
