@@ -106,6 +106,12 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
     return returned != null && returned.getKind() == javax.lang.model.type.TypeKind.VOID;
   }
 
+  private static boolean isJdkMethod(Symbol method) {
+    Symbol.ClassSymbol owner = method.enclClass();
+    String name = owner == null ? "" : owner.getQualifiedName().toString();
+    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.");
+  }
+
   /**
    * A call that releases: by its name ({@code close}, {@code shutdown}, {@code stop}, {@code free…}
    * and the like), or a method of this file whose own body makes such a call ({@code finalize() {
@@ -128,8 +134,10 @@ public final class FinalizerAsClose extends BugChecker implements MethodTreeMatc
                 return true;
               }
               Symbol called = ASTHelpers.getSymbol(node);
-              if (called != null && (called.flags() & Flags.NATIVE) != 0) {
-                return true; // a native method run on the way out gives back what native code holds
+              if (called != null && (called.flags() & Flags.NATIVE) != 0 && !isJdkMethod(called)) {
+                // A native method of the library's own, run on the way out, gives back what its
+                // native code holds; the JDK's (getClass, identityHashCode, nanoTime) only read.
+                return true;
               }
               if (name.equals("finalize") && ASTHelpers.getReceiver((MethodInvocationTree) node) != null
                   && !"super".equals(String.valueOf(ASTHelpers.getReceiver((MethodInvocationTree) node)))) {

@@ -115,6 +115,16 @@ final class FinalizerAsCloseTest {
             "  static final class Logged {",
             "    @Override protected void finalize() { System.err.println(\"collected\"); }", // logs only
             "  }",
+            // Reduced from a client library's resources (issue 21's recall corpus): a leak warning
+            // that names its class; getClass() and identityHashCode() are native, but the JDK's.
+            "  static final class Warned {",
+            "    private volatile boolean shutdownCalled;",
+            "    @Override protected void finalize() {",
+            "      if (!shutdownCalled) {",
+            "        System.err.println(getClass().getName() + '@' + System.identityHashCode(this) + \" was not shut down\");",
+            "      }",
+            "    }",
+            "  }",
             "  static final class Chained extends Counted {",
             "    @Override protected void finalize() { super.finalize(); }", // chains only
             "  }",
