@@ -193,6 +193,7 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
     String monitor = callee.isStatic() ? callee.owner.getSimpleName() + ".class" : "this";
     if (monitorHeldAround(loopPath, callee.isStatic(), state)
+        || everyCallerHoldsTheMonitor(loopPath, callee.isStatic(), state)
         || SynchronizedCallee.shortSection(call, state).isEmpty()) {
       return Description.NO_MATCH;
     }
@@ -205,6 +206,20 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
                 + " and no other thread takes it between two elements), or give the class a method that does"
                 + " the whole batch under one lock. No fix is offered: the loop's other work would run under the lock too")
         .build();
+  }
+
+  /**
+   * The loop is in a private method that this file calls only under the callee's monitor (a
+   * helper of synchronized methods): every enter in the loop is already a reentry.
+   */
+  private static boolean everyCallerHoldsTheMonitor(TreePath loopPath, boolean classMonitor, VisitorState state) {
+    MethodTree method = EnclosingCode.method(loopPath);
+    Symbol helper = method == null ? null : ASTHelpers.getSymbol(method);
+    if (helper == null || !helper.isPrivate() || EnclosingCode.methodOrLambda(loopPath) != method) {
+      return false;
+    }
+    List<TreePath> calls = SymbolUses.in(state.getPath().getCompilationUnit(), helper);
+    return !calls.isEmpty() && calls.stream().allMatch(call -> monitorHeldAround(call, classMonitor, state));
   }
 
   /** The loop already runs under the monitor a synchronized callee takes: its enters are reentries. */

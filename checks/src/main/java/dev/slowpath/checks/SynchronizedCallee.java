@@ -54,10 +54,34 @@ final class SynchronizedCallee {
         || declaration.getBody() == null
         || declaration.getBody().getStatements().isEmpty()
         || CriticalSection.ofMethod(declaration).flatMap(CriticalSection::onlyTally).isPresent()
-        || BlockingCalls.anyIn(declaration.getBody(), state)) {
+        || BlockingCalls.anyIn(declaration.getBody(), state)
+        || closesOrTouchesFiles(declaration.getBody(), state)) {
       return Optional.empty();
     }
     return Optional.of(declaration);
+  }
+
+  /**
+   * The callee closes a resource or works on files ({@code closeable.close()}, {@code
+   * file.delete()}, {@code Files.…}): a system call per element, beside which one monitor enter is
+   * noise, and which the loop should not hold the lock across.
+   */
+  private static boolean closesOrTouchesFiles(Tree body, VisitorState state) {
+    return TreeSearch.anyMatch(
+        body,
+        node -> {
+          if (!(node instanceof MethodInvocationTree)) {
+            return false;
+          }
+          Symbol.MethodSymbol method = ASTHelpers.getSymbol((MethodInvocationTree) node);
+          if (method == null) {
+            return false;
+          }
+          String owner = method.owner.getQualifiedName().toString();
+          return (method.getSimpleName().contentEquals("close") && method.getParameters().isEmpty())
+              || owner.equals("java.io.File")
+              || owner.equals("java.nio.file.Files");
+        });
   }
 
   /** The synchronized methods declared in the file being analysed, by symbol; one scan per file. */

@@ -185,6 +185,19 @@ final class LockInLoopTest {
             "  void notInOwnStatement(List<String> more) {",
             "    for (String item : more) { if (item != null) add(item); }",
             "  }",
+            // Reduced from an SSH client's identity store: a private helper that only
+            // synchronized methods call; its loop's enters are reentries.
+            "  synchronized void addAndDeduplicate(String item) { items.add(item); deduplicate(); }",
+            "  private void deduplicate() {",
+            "    for (String item : new ArrayList<>(items)) add(item);",
+            "  }",
+            // Reduced from a database's temp-file deleter: the callee deletes and closes.
+            "  synchronized void release(java.io.Closeable resource) {",
+            "    try { resource.close(); } catch (java.io.IOException ignored) { }",
+            "  }",
+            "  void releaseAll(List<java.io.Closeable> resources) {",
+            "    for (java.io.Closeable r : resources) release(r);",
+            "  }",
             "  void perConnection(List<Conn> conns) {",
             "    for (Conn c : conns) {",
             "      synchronized (c.fixed) { items.add(\"x\"); }",
