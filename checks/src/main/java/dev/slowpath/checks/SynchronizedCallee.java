@@ -8,6 +8,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
@@ -55,10 +56,20 @@ final class SynchronizedCallee {
         || declaration.getBody().getStatements().isEmpty()
         || CriticalSection.ofMethod(declaration).flatMap(CriticalSection::onlyTally).isPresent()
         || BlockingCalls.anyIn(declaration.getBody(), state)
-        || closesOrTouchesFiles(declaration.getBody(), state)) {
+        || closesOrTouchesFiles(declaration.getBody(), state)
+        || takesAnotherLock(declaration.getBody())) {
       return Optional.empty();
     }
     return Optional.of(declaration);
+  }
+
+  /** A second lock taken inside the callee: lock order matters there, as in LockInLoop's sections. */
+  private static boolean takesAnotherLock(Tree body) {
+    return TreeSearch.anyMatch(
+        body,
+        node ->
+            node instanceof SynchronizedTree
+                || (node instanceof MethodInvocationTree && MethodNames.isNoArgCallNamed((MethodInvocationTree) node, "lock")));
   }
 
   /**

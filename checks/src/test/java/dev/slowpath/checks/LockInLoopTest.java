@@ -198,6 +198,11 @@ final class LockInLoopTest {
             "  void releaseAll(List<java.io.Closeable> resources) {",
             "    for (java.io.Closeable r : resources) release(r);",
             "  }",
+            // Reduced from a quorum's connection manager: the callee takes a second lock.
+            "  synchronized void connect(String peer) { synchronized (conn.fixed) { items.add(peer); } }",
+            "  void connectAll(List<String> peers) {",
+            "    for (String peer : peers) connect(peer);",
+            "  }",
             "  void perConnection(List<Conn> conns) {",
             "    for (Conn c : conns) {",
             "      synchronized (c.fixed) { items.add(\"x\"); }",
