@@ -63,6 +63,11 @@ final class SynchronizedCallee {
     return Optional.of(declaration);
   }
 
+  /** JDBC and sockets: {@code java.sql.Connection}, {@code java.net.Socket}, and what returns them. */
+  private static boolean isDatabaseOrNetwork(String type) {
+    return type.startsWith("java.sql.") || type.startsWith("java.net.");
+  }
+
   /** A second lock taken inside the callee: lock order matters there, as in LockInLoop's sections. */
   private static boolean takesAnotherLock(Tree body) {
     return TreeSearch.anyMatch(
@@ -73,9 +78,10 @@ final class SynchronizedCallee {
   }
 
   /**
-   * The callee closes a resource or works on files ({@code closeable.close()}, {@code
-   * file.delete()}, {@code Files.…}): a system call per element, beside which one monitor enter is
-   * noise, and which the loop should not hold the lock across.
+   * The callee closes a resource, works on files, or talks to a database or the network ({@code
+   * closeable.close()}, {@code file.delete()}, {@code Files.…}, a {@code java.sql.Connection}, a
+   * {@code java.net.Socket}): a system call or a round trip per element, beside which one monitor
+   * enter is noise, and which the loop should not hold the lock across.
    */
   private static boolean closesOrTouchesFiles(Tree body, VisitorState state) {
     return TreeSearch.anyMatch(
@@ -89,9 +95,12 @@ final class SynchronizedCallee {
             return false;
           }
           String owner = method.owner.getQualifiedName().toString();
+          String returned = method.getReturnType() == null ? "" : method.getReturnType().tsym.getQualifiedName().toString();
           return (method.getSimpleName().contentEquals("close") && method.getParameters().isEmpty())
               || owner.equals("java.io.File")
-              || owner.equals("java.nio.file.Files");
+              || owner.equals("java.nio.file.Files")
+              || isDatabaseOrNetwork(owner)
+              || isDatabaseOrNetwork(returned);
         });
   }
 

@@ -198,6 +198,15 @@ final class LockInLoopTest {
             "  void releaseAll(List<java.io.Closeable> resources) {",
             "    for (java.io.Closeable r : resources) release(r);",
             "  }",
+            // Reduced from a discovery protocol's database store: a JDBC round trip per element.
+            "  java.sql.Connection connection() { return null; }",
+            "  synchronized void store(String row) {",
+            "    java.sql.Connection c = connection();",
+            "    items.add(row + c);",
+            "  }",
+            "  void storeAll(List<String> rows) {",
+            "    for (String row : rows) store(row);",
+            "  }",
             // Reduced from a quorum's connection manager: the callee takes a second lock.
             "  synchronized void connect(String peer) { synchronized (conn.fixed) { items.add(peer); } }",
             "  void connectAll(List<String> peers) {",
