@@ -192,9 +192,10 @@ public final class LockInLoop extends BugChecker implements SynchronizedTreeMatc
     }
     Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
     String monitor = callee.isStatic() ? callee.owner.getSimpleName() + ".class" : "this";
+    // Cheapest first: the callee's body comes from a per-file index; the callers need a scan.
     if (monitorHeldAround(loopPath, callee.isStatic(), state)
-        || everyCallerHoldsTheMonitor(loopPath, callee.isStatic(), state)
-        || SynchronizedCallee.shortSection(call, state).isEmpty()) {
+        || SynchronizedCallee.shortSection(call, state).isEmpty()
+        || everyCallerHoldsTheMonitor(loopPath, callee.isStatic(), state)) {
       return Description.NO_MATCH;
     }
     String name = callee.getSimpleName() + (call.getArguments().isEmpty() ? "()" : "(…)");
